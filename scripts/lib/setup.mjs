@@ -1,0 +1,40 @@
+// What `npm start` and `npm test` do first on a fresh clone: install the npm
+// dependencies when missing, build the PocketBase binary when missing, and
+// build the hooks' shared library and the app.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT, ensurePocketBaseBinary } from './pocketbase.mjs';
+
+/** Run a command in the project root, inheriting the terminal; throw on failure. */
+export function run(command, args, { env = {} } = {}) {
+	const result = spawnSync(command, args, {
+		cwd: PROJECT_ROOT,
+		stdio: 'inherit',
+		env: { ...process.env, ...env }
+	});
+	if (result.error) throw result.error;
+	if (result.status !== 0) {
+		const error = new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+		error.exitCode = result.status ?? 1;
+		throw error;
+	}
+}
+
+/** npm dependencies: installed from the lockfile when missing or stale. */
+export function ensureDependencies() {
+	const marker = join(PROJECT_ROOT, 'node_modules', '.package-lock.json');
+	const lock = join(PROJECT_ROOT, 'package-lock.json');
+	if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+	console.log('Installing npm dependencies from package-lock.json…');
+	run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/** Everything a server needs: dependencies, the binary, the hooks library and the built app. */
+export function setup({ buildApp = true } = {}) {
+	ensureDependencies();
+	const bin = ensurePocketBaseBinary();
+	run(process.execPath, ['scripts/build-hooks.mjs']);
+	if (buildApp) run('npx', ['vite', 'build', '--logLevel', 'warn']);
+	return bin;
+}

@@ -1,0 +1,44 @@
+/**
+ * Canonical JSON: one spelling per value, so replicas can compare values and
+ * records byte for byte whatever order their keys were written in.
+ */
+import type { Json } from './types';
+
+/** Whether `value` is a plain JSON object (not null, not an array). */
+export function isJsonObject(value: unknown): value is { [key: string]: Json } {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A deep copy with object keys in sorted order (arrays keep their order).
+ * `undefined` members are dropped, as JSON.stringify would.
+ */
+export function sortKeys<T>(value: T): T {
+	if (Array.isArray(value)) return value.map((v) => sortKeys(v)) as unknown as T;
+	if (isJsonObject(value)) {
+		const out: { [key: string]: unknown } = {};
+		for (const key of Object.keys(value).sort()) {
+			const v = (value as { [key: string]: unknown })[key];
+			if (v !== undefined) out[key] = sortKeys(v);
+		}
+		return out as T;
+	}
+	return value;
+}
+
+/** JSON text with sorted keys; `undefined` spells as `null`. */
+export function canonicalJson(value: Json | undefined): string {
+	return value === undefined ? 'null' : JSON.stringify(sortKeys(value));
+}
+
+/** Deep equality of JSON values (absent equals null). */
+export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
+	return canonicalJson(a) === canonicalJson(b);
+}
+
+/** -1, 0 or 1 by canonical text: an arbitrary but total, replica-independent order. */
+export function compareJson(a: Json | undefined, b: Json | undefined): -1 | 0 | 1 {
+	const x = canonicalJson(a);
+	const y = canonicalJson(b);
+	return x < y ? -1 : x > y ? 1 : 0;
+}
