@@ -1,36 +1,70 @@
-// Command markbook-pocketbase is PocketBase with the JS hooks and JS
-// migrations plugins: the whole Markbook server in one binary.
+// Command pocketbase is PocketBase with the JS hooks and JS migrations
+// plugins and a static file route for the app: the whole Markbook server in
+// one binary. It follows PocketBase's examples/base/main.go, with two changes:
 //
-// The self-update plugin is deliberately absent: it downloads from GitHub,
-// which a school's locked-down VPS (and our CI) cannot reach.
+//   - no self-update plugin: it downloads from GitHub, which a school's
+//     locked-down VPS (and our CI) cannot reach;
+//   - automigrate and hooks watching are off unless MARKBOOK_DEV=1, so a
+//     production server never writes migration files or restarts itself.
 package main
 
 import (
 	"log"
+	"net/http"
 	"os"
-	"strings"
+	"path/filepath"
 
 	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/jsvm"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
 func main() {
 	app := pocketbase.New()
+	dev := os.Getenv("MARKBOOK_DEV") == "1"
 
-	// Automigrate writes migration files when collections change in the admin
-	// UI; that is only wanted while developing the schema.
-	dev := strings.EqualFold(os.Getenv("MARKBOOK_DEV"), "1")
+	var hooksDir, migrationsDir, publicDir string
+	var hooksPool int
+	flags := app.RootCmd.PersistentFlags()
+	flags.StringVar(&hooksDir, "hooksDir", "", "the directory with the JS app hooks")
+	flags.IntVar(&hooksPool, "hooksPool", 15, "the total prewarm goja.Runtime instances for the JS app hooks")
+	flags.StringVar(&migrationsDir, "migrationsDir", "", "the directory with the JS migrations")
+	flags.StringVar(&publicDir, "publicDir", defaultPublicDir(), "the directory with the built app to serve")
+	_ = app.RootCmd.ParseFlags(os.Args[1:])
 
 	jsvm.MustRegister(app, jsvm.Config{
-		HooksWatch: dev,
+		MigrationsDir: migrationsDir,
+		HooksDir:      hooksDir,
+		HooksWatch:    dev,
+		HooksPoolSize: hooksPool,
 	})
+
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		TemplateLang: migratecmd.TemplateLangJS,
 		Automigrate:  dev,
+		Dir:          migrationsDir,
+	})
+
+	// The app is a static SPA: unknown paths fall back to index.html.
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(e *core.ServeEvent) error {
+			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
+				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), true))
+			}
+			return e.Next()
+		},
+		Priority: 999, // after the hooks' own routes
 	})
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// defaultPublicDir is pb_public beside the executable, as in PocketBase.
+func defaultPublicDir() string {
+	return filepath.Join(filepath.Dir(os.Args[0]), "pb_public")
 }

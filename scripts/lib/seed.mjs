@@ -19,30 +19,30 @@ export const DEMO_SUPERUSER = { email: 'office@demo.markbook.school', password: 
 
 /** @type {DemoLogin[]} Demo app logins; the passwords are printed by `npm start`. */
 export const DEMO_USERS = [
-  {
-    key: 'teacherA',
-    id: 'demoteachera001',
-    email: 'sarah.nguyen@demo.markbook.school',
-    password: 'markbook-sarah',
-    name: 'Sarah Nguyen',
-    role: 'teacher',
-  },
-  {
-    key: 'teacherB',
-    id: 'demoteacherb001',
-    email: 'tom.walker@demo.markbook.school',
-    password: 'markbook-tom-w',
-    name: 'Tom Walker',
-    role: 'teacher',
-  },
-  {
-    key: 'coordinator',
-    id: 'democoordin0001',
-    email: 'priya.raman@demo.markbook.school',
-    password: 'markbook-priya',
-    name: 'Priya Raman',
-    role: 'coordinator',
-  },
+	{
+		key: 'teacherA',
+		id: 'demoteachera001',
+		email: 'sarah.nguyen@demo.markbook.school',
+		password: 'markbook-sarah',
+		name: 'Sarah Nguyen',
+		role: 'teacher'
+	},
+	{
+		key: 'teacherB',
+		id: 'demoteacherb001',
+		email: 'tom.walker@demo.markbook.school',
+		password: 'markbook-tom-w',
+		name: 'Tom Walker',
+		role: 'teacher'
+	},
+	{
+		key: 'coordinator',
+		id: 'democoordin0001',
+		email: 'priya.raman@demo.markbook.school',
+		password: 'markbook-priya',
+		name: 'Priya Raman',
+		role: 'coordinator'
+	}
 ];
 
 /**
@@ -53,126 +53,252 @@ export const DEMO_USERS = [
  * Skills: A Manual for Classroom Teachers" (1996). Demo use only.
  */
 export const FMS_SKILLS = [
-  { key: 'static_balance', name: 'Static balance', components: [
-    'Support leg still, foot flat on the ground',
-    'Non-support leg bent, not touching the support leg',
-    'Head stable, eyes focused forward',
-    'Trunk stable and upright',
-    'No excessive arm movement'] },
-  { key: 'sprint_run', name: 'Sprint run', components: [
-    'Lands on the ball of the foot',
-    'Non-support knee bends at least 90 degrees in recovery',
-    'High knee lift, thigh almost parallel to the ground',
-    'Head and trunk stable, eyes focused forward',
-    'Elbows bent at 90 degrees',
-    'Arms drive forward and back in opposition to the legs'] },
-  { key: 'vertical_jump', name: 'Vertical jump', components: [
-    'Eyes focused forward or upward throughout',
-    'Crouches with knees bent and arms behind the body',
-    'Forceful forward and upward arm swing',
-    'Legs straighten in the air',
-    'Lands on the balls of the feet, knees bend to absorb',
-    'Controlled landing, no more than one step'] },
-  { key: 'catch', name: 'Catch', components: [
-    'Eyes focused on the object throughout',
-    'Feet move to put the body in line with the object',
-    'Hands move to meet the object',
-    'Hands and fingers relaxed and slightly cupped',
-    'Catches and controls with the hands only',
-    'Elbows bend to absorb the force'] },
-  { key: 'hop', name: 'Hop', components: [
-    'Support leg bends on landing, then straightens to push off',
-    'Lands and pushes off on the ball of the foot',
-    'Non-support leg bent, swinging in rhythm',
-    'Head stable, eyes focused forward',
-    'Arms bent, swinging forward as the support leg pushes off'] },
-  { key: 'side_gallop', name: 'Side gallop', components: [
-    'Smooth, rhythmical movement',
-    'Brief moment with both feet off the ground',
-    'Weight on the balls of the feet',
-    'Hips and shoulders point to the front',
-    'Head stable, eyes forward or in the direction of travel'] },
-  { key: 'skip', name: 'Skip', components: [
-    'Rhythmical step-hop',
-    'Lands on the ball of the foot',
-    'Support knee bends to prepare for the hop',
-    'Head and trunk stable, eyes focused forward',
-    'Arms relaxed, swinging in opposition to the legs'] },
-  { key: 'overarm_throw', name: 'Overarm throw', components: [
-    'Eyes focused on the target area throughout',
-    'Stands side-on to the target area',
-    'Throwing arm moves down and back in an arc',
-    'Steps toward the target with the foot opposite the throwing arm',
-    'Hips then shoulders rotate forward',
-    'Throwing arm follows through down and across the body'] },
-  { key: 'leap', name: 'Leap', components: [
-    'Eyes focused forward throughout',
-    'Knee of the take-off leg bends',
-    'Legs straighten during flight',
-    'Arms held in opposition to the legs',
-    'Trunk leans slightly forward',
-    'Lands on the ball of the foot, knee bends to absorb'] },
-  { key: 'kick', name: 'Kick', components: [
-    'Eyes focused on the ball throughout',
-    'Forward and sideways swing of the arm opposite the kicking leg',
-    'Non-kicking foot placed beside the ball',
-    'Kicking knee bends at least 90 degrees in the back-swing',
-    'Contacts the ball with the top of the foot or instep',
-    'Kicking leg follows through high toward the target'] },
-  { key: 'two_hand_strike', name: 'Two-hand strike', components: [
-    'Stands side-on to the target area',
-    'Eyes focused on the ball throughout',
-    'Hands together, bottom hand matching the front foot',
-    'Steps toward the target with the front foot',
-    'Hips then shoulders rotate forward',
-    'Contact on the front foot with straight arms',
-    'Follows through with the bat around the body'] },
-  { key: 'dodge', name: 'Dodge', components: [
-    'Changes direction by bending the knee and pushing off the outside foot',
-    'Change of direction happens in one step',
-    'Body lowered during the change of direction',
-    'Eyes focused forward',
-    'Dodges equally well to both sides'] },
+	{
+		key: 'static_balance',
+		name: 'Static balance',
+		components: [
+			'Support leg still, foot flat on the ground',
+			'Non-support leg bent, not touching the support leg',
+			'Head stable, eyes focused forward',
+			'Trunk stable and upright',
+			'No excessive arm movement'
+		]
+	},
+	{
+		key: 'sprint_run',
+		name: 'Sprint run',
+		components: [
+			'Lands on the ball of the foot',
+			'Non-support knee bends at least 90 degrees in recovery',
+			'High knee lift, thigh almost parallel to the ground',
+			'Head and trunk stable, eyes focused forward',
+			'Elbows bent at 90 degrees',
+			'Arms drive forward and back in opposition to the legs'
+		]
+	},
+	{
+		key: 'vertical_jump',
+		name: 'Vertical jump',
+		components: [
+			'Eyes focused forward or upward throughout',
+			'Crouches with knees bent and arms behind the body',
+			'Forceful forward and upward arm swing',
+			'Legs straighten in the air',
+			'Lands on the balls of the feet, knees bend to absorb',
+			'Controlled landing, no more than one step'
+		]
+	},
+	{
+		key: 'catch',
+		name: 'Catch',
+		components: [
+			'Eyes focused on the object throughout',
+			'Feet move to put the body in line with the object',
+			'Hands move to meet the object',
+			'Hands and fingers relaxed and slightly cupped',
+			'Catches and controls with the hands only',
+			'Elbows bend to absorb the force'
+		]
+	},
+	{
+		key: 'hop',
+		name: 'Hop',
+		components: [
+			'Support leg bends on landing, then straightens to push off',
+			'Lands and pushes off on the ball of the foot',
+			'Non-support leg bent, swinging in rhythm',
+			'Head stable, eyes focused forward',
+			'Arms bent, swinging forward as the support leg pushes off'
+		]
+	},
+	{
+		key: 'side_gallop',
+		name: 'Side gallop',
+		components: [
+			'Smooth, rhythmical movement',
+			'Brief moment with both feet off the ground',
+			'Weight on the balls of the feet',
+			'Hips and shoulders point to the front',
+			'Head stable, eyes forward or in the direction of travel'
+		]
+	},
+	{
+		key: 'skip',
+		name: 'Skip',
+		components: [
+			'Rhythmical step-hop',
+			'Lands on the ball of the foot',
+			'Support knee bends to prepare for the hop',
+			'Head and trunk stable, eyes focused forward',
+			'Arms relaxed, swinging in opposition to the legs'
+		]
+	},
+	{
+		key: 'overarm_throw',
+		name: 'Overarm throw',
+		components: [
+			'Eyes focused on the target area throughout',
+			'Stands side-on to the target area',
+			'Throwing arm moves down and back in an arc',
+			'Steps toward the target with the foot opposite the throwing arm',
+			'Hips then shoulders rotate forward',
+			'Throwing arm follows through down and across the body'
+		]
+	},
+	{
+		key: 'leap',
+		name: 'Leap',
+		components: [
+			'Eyes focused forward throughout',
+			'Knee of the take-off leg bends',
+			'Legs straighten during flight',
+			'Arms held in opposition to the legs',
+			'Trunk leans slightly forward',
+			'Lands on the ball of the foot, knee bends to absorb'
+		]
+	},
+	{
+		key: 'kick',
+		name: 'Kick',
+		components: [
+			'Eyes focused on the ball throughout',
+			'Forward and sideways swing of the arm opposite the kicking leg',
+			'Non-kicking foot placed beside the ball',
+			'Kicking knee bends at least 90 degrees in the back-swing',
+			'Contacts the ball with the top of the foot or instep',
+			'Kicking leg follows through high toward the target'
+		]
+	},
+	{
+		key: 'two_hand_strike',
+		name: 'Two-hand strike',
+		components: [
+			'Stands side-on to the target area',
+			'Eyes focused on the ball throughout',
+			'Hands together, bottom hand matching the front foot',
+			'Steps toward the target with the front foot',
+			'Hips then shoulders rotate forward',
+			'Contact on the front foot with straight arms',
+			'Follows through with the bat around the body'
+		]
+	},
+	{
+		key: 'dodge',
+		name: 'Dodge',
+		components: [
+			'Changes direction by bending the knee and pushing off the outside foot',
+			'Change of direction happens in one step',
+			'Body lowered during the change of direction',
+			'Eyes focused forward',
+			'Dodges equally well to both sides'
+		]
+	}
 ];
 
-const pad = (/** @type {number} */ n, /** @type {number} */ width) => String(n).padStart(width, '0');
+const pad = (/** @type {number} */ n, /** @type {number} */ width) =>
+	String(n).padStart(width, '0');
 
 /** Given and family names, 25 per class, in class order (shared, teacherA, teacherB). */
 const STUDENT_NAMES = [
-  // 4 Wattle (shared)
-  ['Olivia', 'Smith'], ['Minh', 'Tran'], ['Aarav', 'Patel'], ['Zara', 'Hassan'], ['Jack', "O'Connor"],
-  ['Mia', 'Papadopoulos'], ['Liam', 'Wilson'], ['Chloe', 'Chen'], ['Kai', 'Tuilagi'], ['Isla', 'Thompson'],
-  ['Noah', 'Nguyen'], ['Amelia', 'Rossi'], ['Hamza', 'Ahmadi'], ['Grace', 'Kim'], ['Ethan', 'Brown'],
-  ['Sienna', 'Murray'], ['Arjun', 'Singh'], ['Ruby', 'Anderson'], ['Lachlan', 'Mitchell'], ['Aisha', 'Mohamed'],
-  ['Leo', 'Costa'], ['Harper', 'Lee'], ['Jayden', 'Santos'], ['Matilda', 'Jones'], ['Yusuf', 'Demir'],
-  // 3 Banksia (teacherA's own)
-  ['Charlotte', 'Taylor'], ['Oliver', 'Martin'], ['Ananya', 'Sharma'], ['William', 'Harris'], ['Mai', 'Le'],
-  ['Archie', 'Campbell'], ['Evie', 'Stewart'], ['Hugo', 'Fernandes'], ['Layla', 'Khoury'], ['Thomas', 'White'],
-  ['Ivy', 'Zhang'], ['Samuel', 'Okafor'], ['Frankie', 'Green'], ['Daniel', 'Pham'], ['Alice', 'Robinson'],
-  ['Mason', 'Clarke'], ['Sofia', 'Georgiou'], ['Jasper', 'Hughes'], ['Hannah', 'Wright'], ['Rohan', 'Iyer'],
-  ['Eliza', 'Scott'], ['Luca', 'Bianchi'], ['Maya', 'Williams'], ['Henry', 'Edwards'], ['Tahlia', 'Roberts'],
-  // 6 Grevillea (teacherB's own)
-  ['Jacob', 'King'], ['Ella', 'Morris'], ['Ibrahim', 'Yilmaz'], ['Zoe', 'Baker'], ['Riley', 'Cooper'],
-  ['Sakura', 'Tanaka'], ['Cooper', 'Evans'], ['Lily', 'Ward'], ['Finn', 'Kelly'], ['Amira', 'Saleh'],
-  ['Harrison', 'Bell'], ['Emily', 'Doan'], ['Xavier', 'Reyes'], ['Scarlett', 'Hall'], ['Bilal', 'Qureshi'],
-  ['Georgia', 'Turner'], ['Max', 'Schmidt'], ['Jasmine', 'Wong'], ['Lucas', 'Silva'], ['Poppy', 'Richardson'],
-  ['Mateo', 'Gonzalez'], ['Ayesha', 'Rahman'], ['Levi', 'Young'], ['Savannah', 'Tupou'], ['Oscar', 'Morgan'],
+	// 4 Wattle (shared)
+	['Olivia', 'Smith'],
+	['Minh', 'Tran'],
+	['Aarav', 'Patel'],
+	['Zara', 'Hassan'],
+	['Jack', "O'Connor"],
+	['Mia', 'Papadopoulos'],
+	['Liam', 'Wilson'],
+	['Chloe', 'Chen'],
+	['Kai', 'Tuilagi'],
+	['Isla', 'Thompson'],
+	['Noah', 'Nguyen'],
+	['Amelia', 'Rossi'],
+	['Hamza', 'Ahmadi'],
+	['Grace', 'Kim'],
+	['Ethan', 'Brown'],
+	['Sienna', 'Murray'],
+	['Arjun', 'Singh'],
+	['Ruby', 'Anderson'],
+	['Lachlan', 'Mitchell'],
+	['Aisha', 'Mohamed'],
+	['Leo', 'Costa'],
+	['Harper', 'Lee'],
+	['Jayden', 'Santos'],
+	['Matilda', 'Jones'],
+	['Yusuf', 'Demir'],
+	// 3 Banksia (teacherA's own)
+	['Charlotte', 'Taylor'],
+	['Oliver', 'Martin'],
+	['Ananya', 'Sharma'],
+	['William', 'Harris'],
+	['Mai', 'Le'],
+	['Archie', 'Campbell'],
+	['Evie', 'Stewart'],
+	['Hugo', 'Fernandes'],
+	['Layla', 'Khoury'],
+	['Thomas', 'White'],
+	['Ivy', 'Zhang'],
+	['Samuel', 'Okafor'],
+	['Frankie', 'Green'],
+	['Daniel', 'Pham'],
+	['Alice', 'Robinson'],
+	['Mason', 'Clarke'],
+	['Sofia', 'Georgiou'],
+	['Jasper', 'Hughes'],
+	['Hannah', 'Wright'],
+	['Rohan', 'Iyer'],
+	['Eliza', 'Scott'],
+	['Luca', 'Bianchi'],
+	['Maya', 'Williams'],
+	['Henry', 'Edwards'],
+	['Tahlia', 'Roberts'],
+	// 6 Grevillea (teacherB's own)
+	['Jacob', 'King'],
+	['Ella', 'Morris'],
+	['Ibrahim', 'Yilmaz'],
+	['Zoe', 'Baker'],
+	['Riley', 'Cooper'],
+	['Sakura', 'Tanaka'],
+	['Cooper', 'Evans'],
+	['Lily', 'Ward'],
+	['Finn', 'Kelly'],
+	['Amira', 'Saleh'],
+	['Harrison', 'Bell'],
+	['Emily', 'Doan'],
+	['Xavier', 'Reyes'],
+	['Scarlett', 'Hall'],
+	['Bilal', 'Qureshi'],
+	['Georgia', 'Turner'],
+	['Max', 'Schmidt'],
+	['Jasmine', 'Wong'],
+	['Lucas', 'Silva'],
+	['Poppy', 'Richardson'],
+	['Mateo', 'Gonzalez'],
+	['Ayesha', 'Rahman'],
+	['Levi', 'Young'],
+	['Savannah', 'Tupou'],
+	['Oscar', 'Morgan']
 ];
 const STUDENTS_PER_CLASS = 25;
 
 /** Fixed 15-character ids ([a-z0-9]) of every seeded record. */
 export const DEMO_IDS = {
-  users: Object.fromEntries(DEMO_USERS.map((u) => [u.key, u.id])),
-  classes: { shared: 'democlass000001', teacherA: 'democlass000002', teacherB: 'democlass000003' },
-  periods: { term1: 'demo2026term001', term2: 'demo2026term002', term3: 'demo2026term003', term4: 'demo2026term004' },
-  assessments: {
-    ...Object.fromEntries(FMS_SKILLS.map((s, i) => [s.key, `demofms${pad(i + 1, 8)}`])),
-    sprint: 'demosprint40m01',
-    items: 'demoecritems001',
-    grade: 'demograde000001',
-  },
-  /** In class order: [0, 25) the shared class, [25, 50) teacherA's, [50, 75) teacherB's. */
-  students: STUDENT_NAMES.map((_, i) => `demostudent${pad(i + 1, 4)}`),
+	users: Object.fromEntries(DEMO_USERS.map((u) => [u.key, u.id])),
+	classes: { shared: 'democlass000001', teacherA: 'democlass000002', teacherB: 'democlass000003' },
+	periods: {
+		term1: 'demo2026term001',
+		term2: 'demo2026term002',
+		term3: 'demo2026term003',
+		term4: 'demo2026term004'
+	},
+	assessments: {
+		...Object.fromEntries(FMS_SKILLS.map((s, i) => [s.key, `demofms${pad(i + 1, 8)}`])),
+		sprint: 'demosprint40m01',
+		items: 'demoecritems001',
+		grade: 'demograde000001'
+	},
+	/** In class order: [0, 25) the shared class, [25, 50) teacherA's, [50, 75) teacherB's. */
+	students: STUDENT_NAMES.map((_, i) => `demostudent${pad(i + 1, 4)}`)
 };
 
 /** Sync fields of a record that no device has edited yet. */
@@ -182,110 +308,139 @@ const FRESH = { stamps: {}, seq: 0, deleted: false };
 const day = (day) => `${day} 00:00:00.000Z`;
 
 function demoRecords() {
-  // The coordinator reads every class and teaches none.
-  const [teacherA, teacherB] = DEMO_USERS;
-  const users = DEMO_USERS.map((u) => ({
-    id: u.id,
-    email: u.email,
-    emailVisibility: false,
-    verified: true,
-    password: u.password,
-    passwordConfirm: u.password,
-    name: u.name,
-    role: u.role,
-  }));
+	// The coordinator reads every class and teaches none.
+	const [teacherA, teacherB] = DEMO_USERS;
+	const users = DEMO_USERS.map((u) => ({
+		id: u.id,
+		email: u.email,
+		emailVisibility: false,
+		verified: true,
+		password: u.password,
+		passwordConfirm: u.password,
+		name: u.name,
+		role: u.role
+	}));
 
-  const classes = [
-    { id: DEMO_IDS.classes.shared, name: '4 Wattle', year_level: 4, teachers: [teacherA.id, teacherB.id] },
-    { id: DEMO_IDS.classes.teacherA, name: '3 Banksia', year_level: 3, teachers: [teacherA.id] },
-    { id: DEMO_IDS.classes.teacherB, name: '6 Grevillea', year_level: 6, teachers: [teacherB.id] },
-  ].map((c) => ({ ...c, ...FRESH }));
-  const classOrder = [DEMO_IDS.classes.shared, DEMO_IDS.classes.teacherA, DEMO_IDS.classes.teacherB];
+	const classes = [
+		{
+			id: DEMO_IDS.classes.shared,
+			name: '4 Wattle',
+			year_level: 4,
+			teachers: [teacherA.id, teacherB.id]
+		},
+		{ id: DEMO_IDS.classes.teacherA, name: '3 Banksia', year_level: 3, teachers: [teacherA.id] },
+		{ id: DEMO_IDS.classes.teacherB, name: '6 Grevillea', year_level: 6, teachers: [teacherB.id] }
+	].map((c) => ({ ...c, ...FRESH }));
+	const classOrder = [
+		DEMO_IDS.classes.shared,
+		DEMO_IDS.classes.teacherA,
+		DEMO_IDS.classes.teacherB
+	];
 
-  const students = STUDENT_NAMES.map(([given_name, family_name], i) => ({
-    id: DEMO_IDS.students[i],
-    given_name,
-    family_name,
-    student_number: `D26${pad(i + 1, 3)}`,
-    classes: [classOrder[Math.floor(i / STUDENTS_PER_CLASS)]],
-    ...FRESH,
-  }));
+	const students = STUDENT_NAMES.map(([given_name, family_name], i) => ({
+		id: DEMO_IDS.students[i],
+		given_name,
+		family_name,
+		student_number: `D26${pad(i + 1, 3)}`,
+		classes: [classOrder[Math.floor(i / STUDENTS_PER_CLASS)]],
+		...FRESH
+	}));
 
-  // Victorian government school terms, 2026.
-  const periods = [
-    { id: DEMO_IDS.periods.term1, name: 'Term 1 2026', starts: day('2026-01-27'), ends: day('2026-04-02') },
-    { id: DEMO_IDS.periods.term2, name: 'Term 2 2026', starts: day('2026-04-20'), ends: day('2026-06-26') },
-    { id: DEMO_IDS.periods.term3, name: 'Term 3 2026', starts: day('2026-07-13'), ends: day('2026-09-18') },
-    { id: DEMO_IDS.periods.term4, name: 'Term 4 2026', starts: day('2026-10-05'), ends: day('2026-12-18') },
-  ].map((p) => ({ ...p, ...FRESH }));
+	// Victorian government school terms, 2026.
+	const periods = [
+		{
+			id: DEMO_IDS.periods.term1,
+			name: 'Term 1 2026',
+			starts: day('2026-01-27'),
+			ends: day('2026-04-02')
+		},
+		{
+			id: DEMO_IDS.periods.term2,
+			name: 'Term 2 2026',
+			starts: day('2026-04-20'),
+			ends: day('2026-06-26')
+		},
+		{
+			id: DEMO_IDS.periods.term3,
+			name: 'Term 3 2026',
+			starts: day('2026-07-13'),
+			ends: day('2026-09-18')
+		},
+		{
+			id: DEMO_IDS.periods.term4,
+			name: 'Term 4 2026',
+			starts: day('2026-10-05'),
+			ends: day('2026-12-18')
+		}
+	].map((p) => ({ ...p, ...FRESH }));
 
-  // Levels, worst to best: the result's level is the last one it meets. `min`
-  // is a lower bound on the total, `max` an upper bound on best_time (seconds);
-  // a level with neither is met by any result.
-  const checklists = FMS_SKILLS.map((skill) => {
-    const n = skill.components.length;
-    return {
-      id: DEMO_IDS.assessments[skill.key],
-      name: skill.name,
-      framework: 'Vic FMS',
-      kind: 'checklist',
-      components: skill.components.map((label, i) => ({ key: `c${i + 1}`, label, max: 1 })),
-      // van Beurden et al. 2002: mastery = every component; near mastery = all but one.
-      levels: [
-        { key: 'near_mastery', label: 'Near mastery', min: n - 1 },
-        { key: 'mastery', label: 'Mastery', min: n },
-      ],
-      scale: null,
-      active: true,
-    };
-  });
+	// Levels, worst to best: the result's level is the last one it meets. `min`
+	// is a lower bound on the total, `max` an upper bound on best_time (seconds);
+	// a level with neither is met by any result.
+	const checklists = FMS_SKILLS.map((skill) => {
+		const n = skill.components.length;
+		return {
+			id: DEMO_IDS.assessments[skill.key],
+			name: skill.name,
+			framework: 'Vic FMS',
+			kind: 'checklist',
+			components: skill.components.map((label, i) => ({ key: `c${i + 1}`, label, max: 1 })),
+			// van Beurden et al. 2002: mastery = every component; near mastery = all but one.
+			levels: [
+				{ key: 'near_mastery', label: 'Near mastery', min: n - 1 },
+				{ key: 'mastery', label: 'Mastery', min: n }
+			],
+			scale: null,
+			active: true
+		};
+	});
 
-  const sprint = {
-    id: DEMO_IDS.assessments.sprint,
-    name: '40 m sprint',
-    framework: 'ASTS',
-    kind: 'timed',
-    components: [{ key: 'time', label: 'Time (s), best of the attempts', unit: 's' }],
-    levels: [
-      { key: 'developing', label: 'Developing' },
-      { key: 'expected', label: 'At expected level', max: 8.5 },
-      { key: 'above', label: 'Above expected level', max: 7.5 },
-    ],
-    scale: null,
-    active: true,
-  };
+	const sprint = {
+		id: DEMO_IDS.assessments.sprint,
+		name: '40 m sprint',
+		framework: 'ASTS',
+		kind: 'timed',
+		components: [{ key: 'time', label: 'Time (s), best of the attempts', unit: 's' }],
+		levels: [
+			{ key: 'developing', label: 'Developing' },
+			{ key: 'expected', label: 'At expected level', max: 8.5 },
+			{ key: 'above', label: 'Above expected level', max: 7.5 }
+		],
+		scale: null,
+		active: true
+	};
 
-  const itemMax = [1, 1, 1, 2, 2, 2, 2, 3, 3, 3]; // 20 points
-  const items = {
-    id: DEMO_IDS.assessments.items,
-    name: 'Reading comprehension check',
-    framework: 'ECR',
-    kind: 'items',
-    components: itemMax.map((max, i) => ({ key: `q${i + 1}`, label: `Item ${i + 1}`, max })),
-    levels: [
-      { key: 'below', label: 'Below expected', min: 0 },
-      { key: 'at', label: 'At expected', min: 10 },
-      { key: 'above', label: 'Above expected', min: 16 },
-    ],
-    scale: null,
-    active: true,
-  };
+	const itemMax = [1, 1, 1, 2, 2, 2, 2, 3, 3, 3]; // 20 points
+	const items = {
+		id: DEMO_IDS.assessments.items,
+		name: 'Reading comprehension check',
+		framework: 'ECR',
+		kind: 'items',
+		components: itemMax.map((max, i) => ({ key: `q${i + 1}`, label: `Item ${i + 1}`, max })),
+		levels: [
+			{ key: 'below', label: 'Below expected', min: 0 },
+			{ key: 'at', label: 'At expected', min: 10 },
+			{ key: 'above', label: 'Above expected', min: 16 }
+		],
+		scale: null,
+		active: true
+	};
 
-  const grade = {
-    id: DEMO_IDS.assessments.grade,
-    name: 'Physical Education',
-    framework: 'Running grade',
-    kind: 'grade',
-    components: [{ key: 'grade', label: 'Grade' }],
-    levels: null,
-    // Victorian Curriculum reporting: A well above … E well below the expected level.
-    scale: ['A', 'B', 'C', 'D', 'E'],
-    active: true,
-  };
+	const grade = {
+		id: DEMO_IDS.assessments.grade,
+		name: 'Physical Education',
+		framework: 'Running grade',
+		kind: 'grade',
+		components: [{ key: 'grade', label: 'Grade' }],
+		levels: null,
+		// Victorian Curriculum reporting: A well above … E well below the expected level.
+		scale: ['A', 'B', 'C', 'D', 'E'],
+		active: true
+	};
 
-  const assessments = [...checklists, sprint, items, grade].map((a) => ({ ...a, ...FRESH }));
+	const assessments = [...checklists, sprint, items, grade].map((a) => ({ ...a, ...FRESH }));
 
-  return { users, classes, students, periods, assessments };
+	return { users, classes, students, periods, assessments };
 }
 
 /**
@@ -298,26 +453,38 @@ function demoRecords() {
  *   records now present, per collection.
  */
 export async function seedDemoSchool(url) {
-  const pb = new PocketBase(url);
-  // Parallel creates share a request key; the SDK would cancel all but the last.
-  pb.autoCancellation(false);
-  await pb.collection('_superusers').authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
+	const pb = new PocketBase(url);
+	// Parallel creates share a request key; the SDK would cancel all but the last.
+	pb.autoCancellation(false);
+	await pb
+		.collection('_superusers')
+		.authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
 
-  const records = demoRecords();
-  let created = false;
-  /** @type {Record<string, number>} */
-  const counts = {};
-  // Dependency order: classes need users, students need classes.
-  for (const name of /** @type {const} */ (['users', 'classes', 'students', 'periods', 'assessments'])) {
-    const wanted = records[name];
-    const existing = await existingIds(pb, name, wanted.map((r) => r.id));
-    const missing = wanted.filter((r) => !existing.has(r.id));
-    await inChunks(missing, 8, (record) => pb.collection(name).create(record));
-    if (missing.length > 0) created = true;
-    counts[name] = wanted.length;
-  }
-  pb.authStore.clear();
-  return { created, counts };
+	const records = demoRecords();
+	let created = false;
+	/** @type {Record<string, number>} */
+	const counts = {};
+	// Dependency order: classes need users, students need classes.
+	for (const name of /** @type {const} */ ([
+		'users',
+		'classes',
+		'students',
+		'periods',
+		'assessments'
+	])) {
+		const wanted = records[name];
+		const existing = await existingIds(
+			pb,
+			name,
+			wanted.map((r) => r.id)
+		);
+		const missing = wanted.filter((r) => !existing.has(r.id));
+		await inChunks(missing, 8, (record) => pb.collection(name).create(record));
+		if (missing.length > 0) created = true;
+		counts[name] = wanted.length;
+	}
+	pb.authStore.clear();
+	return { created, counts };
 }
 
 /**
@@ -327,15 +494,17 @@ export async function seedDemoSchool(url) {
  * @param {string[]} ids
  */
 async function existingIds(pb, collection, ids) {
-  const found = new Set();
-  for (let i = 0; i < ids.length; i += 50) {
-    const chunk = ids.slice(i, i + 50);
-    const filter = chunk.map((_, j) => `id = {:id${j}}`).join(' || ');
-    const params = Object.fromEntries(chunk.map((id, j) => [`id${j}`, id]));
-    const rows = await pb.collection(collection).getFullList({ filter: pb.filter(filter, params), fields: 'id' });
-    for (const row of rows) found.add(row.id);
-  }
-  return found;
+	const found = new Set();
+	for (let i = 0; i < ids.length; i += 50) {
+		const chunk = ids.slice(i, i + 50);
+		const filter = chunk.map((_, j) => `id = {:id${j}}`).join(' || ');
+		const params = Object.fromEntries(chunk.map((id, j) => [`id${j}`, id]));
+		const rows = await pb
+			.collection(collection)
+			.getFullList({ filter: pb.filter(filter, params), fields: 'id' });
+		for (const row of rows) found.add(row.id);
+	}
+	return found;
 }
 
 /**
@@ -346,7 +515,7 @@ async function existingIds(pb, collection, ids) {
  * @param {(item: T) => Promise<unknown>} fn
  */
 async function inChunks(items, size, fn) {
-  for (let i = 0; i < items.length; i += size) {
-    await Promise.all(items.slice(i, i + size).map(fn));
-  }
+	for (let i = 0; i < items.length; i += size) {
+		await Promise.all(items.slice(i, i + size).map(fn));
+	}
 }

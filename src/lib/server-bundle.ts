@@ -2,3 +2,4 @@
 // validation and scoring, which the server hooks run exactly as the device does.
 export * from './sync/core/index';
 export * from './domain/index';
+export * from './sync/server/index';

@@ -1,0 +1,64 @@
+/// <reference path="../../pb_data/types.d.ts" />
+// Edits through the REST API or the admin UI get what a synced edit gets:
+// server-clock stamps for the changed fields, a seq, derived fields, an audit
+// entry. A delete becomes a tombstone, so devices learn of it.
+
+function who(e) {
+	if (!e.auth) return { user: '', device: 'anonymous' };
+	if (e.auth.collection().name === '_superusers') return { user: '', device: 'admin-ui:' + e.auth.getString('email') };
+	return { user: e.auth.id, device: 'rest-api' };
+}
+
+function withStore(e, fn) {
+	const { createStore } = require(`${__hooks}/sync/store.js`);
+	e.app.runInTransaction((tx) => {
+		const store = createStore(tx);
+		fn(store, tx);
+		store.flush();
+	});
+}
+
+/** Create or update: stamp, then let PocketBase save inside the same transaction. */
+function save(e) {
+	const lib = require(`${__hooks}/lib/markbook.js`);
+	const { toWire } = require(`${__hooks}/sync/store.js`);
+	const collection = e.collection.name;
+	const creating = e.record.isNew();
+	if (creating && collection === 'results') {
+		// Natural-key ids: one result per student, assessment and period.
+		e.record.set('id', lib.resultId(e.record.getString('student'), e.record.getString('assessment'), e.record.getString('period')));
+	}
+	let error = null;
+	withStore(e, (store, tx) => {
+		const before = creating ? null : toWire(e.record.original());
+		const after = toWire(e.record);
+		const edit = lib.stampExternalEdit(collection, before, after, store, who(e));
+		for (const key of ['stamps', 'seq', 'deleted', 'total', 'level', 'best_time']) {
+			if (key in edit.record) e.record.set(key, edit.record[key]);
+		}
+		store.addAudit(edit.audit);
+		e.app = tx;
+		try {
+			e.next();
+		} catch (err) {
+			error = err;
+			throw err;
+		}
+	});
+	if (error) throw error;
+}
+
+function remove(e) {
+	const lib = require(`${__hooks}/lib/markbook.js`);
+	const { toWire } = require(`${__hooks}/sync/store.js`);
+	const collection = e.collection.name;
+	withStore(e, (store) => {
+		const before = toWire(e.record);
+		const edit = lib.stampExternalEdit(collection, before, before, store, who(e), true);
+		store.putRecord(collection, edit.record);
+		store.addAudit(edit.audit);
+	});
+	return e.noContent(204);
+}
+
+module.exports = { save, remove };

@@ -1,0 +1,23 @@
+/**
+ * The school's data rules, shared by the device and the server: collection
+ * definitions, validation of ops and scoring of results.
+ */
+export {
+	ASSESSMENT_KINDS,
+	DEFAULT_GRADE_SCALE,
+	TIMED_MAX_SECONDS,
+	componentMax,
+	componentOf,
+	componentScale,
+	parseAssessment
+} from './assessment';
+export type { Assessment, AssessmentComponent, AssessmentKind, LevelThreshold, ParseAssessmentResult } from './assessment';
+
+export { CONFLICT_STATUSES, SCHEMAS, SYNCED_COLLECTIONS, clientFields, isSyncedCollection, ruleFor } from './collections';
+export type { ConflictStatus } from './collections';
+
+export { NOTES_MAX_CHARS, OBSERVATION_MAX_CHARS, validateComponentValue, validateOp } from './validate';
+export type { ValidateContext, ValidationCode, ValidationResult } from './validate';
+
+export { LEVEL_DEVELOPING, LEVEL_LABELS, LEVEL_MASTERY, LEVEL_NEAR_MASTERY, deriveResult, levelLabel } from './scoring';
+export type { DerivedResult } from './scoring';

@@ -1,0 +1,427 @@
+/**
+ * The outbox: the durable log of edits not yet acknowledged by the server, and
+ * the source of truth for them (the replica's overlays are computed from it).
+ *
+ * An op's life:
+ *
+ *            enqueue (written before the replica sees it)
+ *                 │
+ *                 ▼
+ *   ┌────────▶ pending ──── a newer edit takes over all its paths ───▶ (removed)
+ *   │             │  ▲  └── a newer edit takes some paths: the op shrinks, keeps its id
+ *   │   takeBatch │  │ release (network / 5xx / no answer for it)
+ *   │             ▼  │
+ *   │         in flight ── applied | duplicate | superseded ──▶ (removed, folded into
+ *   │             │                                               the replica first)
+ *   │             │ rejected (per op, or a lone op refused with 400/413)
+ *   │             ▼
+ *   │         rejected (code, reason) ── discard ──▶ (removed)
+ *   │             │
+ *   └── fix ──────┘  (a fix is a new edit; the rejected op is then discarded)
+ *
+ * Invariants that make any crash between two storage writes safe:
+ * - an op is written (write-ahead) before anything else refers to it, and its
+ *   id and stamp never change afterwards;
+ * - once written, an op only ever loses paths (coalescing), never gains or
+ *   changes a value. So if it was already sent and applied, re-sending it with
+ *   the same id is answered from the server's receipt, and the newer op that
+ *   took its paths still carries the newer values: nothing is lost or doubled;
+ * - "in flight" lives in memory only; after a restart every unacked op is
+ *   pending again and is re-sent with its id (the server dedupes);
+ * - coalescing writes the newer op first and shrinks the older one after; a
+ *   crash in between leaves the path in both, which `open` repairs (the newer
+ *   op carries the older op's base for the path, which identifies the pair).
+ *
+ * All mutations run one at a time (a queue), memory changing only after the
+ * storage write resolved, so memory never claims more than disk holds.
+ */
+import { DELETED_PATH } from './core/schema';
+import type { FieldPath, Json, Op, OpResult, Stamp, SyncedCollection } from './core/types';
+import type { Log, Storage } from './ports';
+
+/** Storage key prefix of outbox entries; the suffix is a zero-padded local sequence number. */
+export const OUTBOX_PREFIX = 'outbox/';
+const SEQ_DIGITS = 12;
+
+/** An entry as stored. */
+export interface OutboxEntry {
+	/** Local order of enqueueing; also the storage key. */
+	seq: number;
+	op: Op;
+	state: 'pending' | 'rejected';
+	/** Wall-clock ms of the edit. */
+	enqueuedAt: number;
+	/** Set when rejected: a code a program branches on, and words a teacher reads. */
+	code?: string;
+	reason?: string;
+}
+
+/** An entry as the rest of the engine sees it. */
+export interface OutboxItem extends Readonly<OutboxEntry> {
+	/** Sent and not yet answered. */
+	readonly inflight: boolean;
+}
+
+/** A rejected op, for the teacher to fix or discard. */
+export interface RejectedOp {
+	op: Op;
+	code: string;
+	reason: string;
+}
+
+/** The paths an op writes, `deleted` included for a delete. */
+export function opPaths(op: Op): FieldPath[] {
+	const paths = Object.keys(op.fields);
+	if (op.delete === true && paths.indexOf(DELETED_PATH) < 0) paths.push(DELETED_PATH);
+	return paths;
+}
+
+function keyOf(seq: number): string {
+	return OUTBOX_PREFIX + String(seq).padStart(SEQ_DIGITS, '0');
+}
+
+function recordKey(collection: SyncedCollection, record: string): string {
+	return collection + '/' + record;
+}
+
+/** The op without `paths` (a coalesced-away part); null when nothing is left. */
+function withoutPaths(op: Op, paths: readonly FieldPath[]): Op | null {
+	const fields: Record<FieldPath, Json> = {};
+	const base: Record<FieldPath, Stamp | null> = {};
+	for (const p of Object.keys(op.fields)) {
+		if (paths.indexOf(p) < 0) fields[p] = op.fields[p] as Json;
+	}
+	for (const p of Object.keys(op.base)) {
+		if (paths.indexOf(p) < 0) base[p] = op.base[p] as Stamp | null;
+	}
+	const keepDelete = op.delete === true && paths.indexOf(DELETED_PATH) < 0;
+	if (Object.keys(fields).length === 0 && !keepDelete) return null;
+	const out: Op = { id: op.id, collection: op.collection, record: op.record, fields, stamp: op.stamp, base };
+	if (keepDelete) out.delete = true;
+	return out;
+}
+
+function baseOf(op: Op, path: FieldPath): Stamp | null {
+	return Object.prototype.hasOwnProperty.call(op.base, path) ? (op.base[path] ?? null) : null;
+}
+
+/** Options of Outbox.open. */
+export interface OutboxOptions {
+	log: Log;
+	/** A follower tab reads the outbox but never writes it (the leader tab does). */
+	readOnly?: boolean;
+}
+
+/** The durable op log. Open with `Outbox.open`; `close()` when done. */
+export class Outbox {
+	#storage: Storage;
+	#log: Log;
+	#readOnly: boolean;
+	#entries = new Map<number, OutboxEntry>();
+	#inflight = new Set<number>();
+	#nextSeq = 1;
+	#queue: Promise<unknown> = Promise.resolve();
+	#listeners = new Set<(collection: SyncedCollection, record: string) => void>();
+	#closed = false;
+
+	private constructor(storage: Storage, options: OutboxOptions) {
+		this.#storage = storage;
+		this.#log = options.log;
+		this.#readOnly = options.readOnly === true;
+	}
+
+	/** Loads the outbox from storage and finishes any coalescing a crash interrupted. */
+	static async open(storage: Storage, options: OutboxOptions): Promise<Outbox> {
+		const outbox = new Outbox(storage, options);
+		await outbox.#load();
+		return outbox;
+	}
+
+	async #load(): Promise<void> {
+		const keys = await this.#storage.keys(OUTBOX_PREFIX);
+		for (const key of keys) {
+			const entry = await this.#storage.get<OutboxEntry>(key);
+			if (!entry || typeof entry.seq !== 'number' || !entry.op) {
+				this.#log.warn(`outbox: ignoring unreadable entry ${key}`);
+				continue;
+			}
+			this.#entries.set(entry.seq, entry);
+			this.#nextSeq = Math.max(this.#nextSeq, entry.seq + 1);
+		}
+		// Repair: a pending op that shares a path with an older pending op AND
+		// carries that op's base for it was coalesced from it; shrink the older.
+		const writes: [string, unknown][] = [];
+		for (const newer of this.#sorted()) {
+			if (newer.state !== 'pending') continue;
+			for (const w of this.#shrinkOlder(newer, (older, path) => baseOf(older.op, path) === baseOf(newer.op, path))) {
+				writes.push(w);
+			}
+		}
+		if (writes.length > 0) {
+			this.#log.info(`outbox: finishing ${writes.length} interrupted coalesce write(s)`);
+			if (!this.#readOnly) await this.#storage.setMany(writes);
+		}
+	}
+
+	#sorted(): OutboxEntry[] {
+		return [...this.#entries.values()].sort((a, b) => a.seq - b.seq);
+	}
+
+	// Removes `newer`'s paths from older pending, not-in-flight ops of the same
+	// record (where `match` agrees), in memory; returns the storage writes.
+	#shrinkOlder(newer: OutboxEntry, match: (older: OutboxEntry, path: FieldPath) => boolean): [string, unknown][] {
+		const writes: [string, unknown][] = [];
+		const paths = opPaths(newer.op);
+		for (const older of this.#sorted()) {
+			if (older.seq >= newer.seq) break;
+			if (older.state !== 'pending' || this.#inflight.has(older.seq)) continue;
+			if (older.op.collection !== newer.op.collection || older.op.record !== newer.op.record) continue;
+			const taken = opPaths(older.op).filter((p) => paths.indexOf(p) >= 0 && match(older, p));
+			if (taken.length === 0) continue;
+			const shrunk = withoutPaths(older.op, taken);
+			if (shrunk === null) {
+				this.#entries.delete(older.seq);
+				writes.push([keyOf(older.seq), undefined]);
+			} else {
+				const entry: OutboxEntry = { ...older, op: shrunk };
+				this.#entries.set(older.seq, entry);
+				writes.push([keyOf(older.seq), entry]);
+			}
+		}
+		return writes;
+	}
+
+	// Runs mutations one at a time; a failed one does not stop the next.
+	#exclusive<T>(fn: () => Promise<T>): Promise<T> {
+		if (this.#closed) return Promise.reject(new Error('outbox is closed'));
+		const run = this.#queue.then(fn);
+		this.#queue = run.catch(() => undefined);
+		return run;
+	}
+
+	#assertWritable(): void {
+		if (this.#readOnly) throw new Error('outbox: this tab does not own the outbox (read-only)');
+	}
+
+	#emit(collection: SyncedCollection, record: string): void {
+		for (const l of this.#listeners) l(collection, record);
+	}
+
+	/** Calls `listener` after each change to a record's ops. Returns an unsubscribe function. */
+	subscribe(listener: (collection: SyncedCollection, record: string) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	/**
+	 * Durably appends an op, coalescing: the earlier pending (not in flight, not
+	 * rejected) ops of the record give up the paths this op writes, and this op
+	 * takes over their base for those paths (what the teacher saw before the
+	 * first of the edits). Resolves once the op is on disk.
+	 */
+	enqueue(op: Op, enqueuedAt: number): Promise<OutboxItem> {
+		return this.#exclusive(async () => {
+			this.#assertWritable();
+			const paths = opPaths(op);
+			const base: Record<FieldPath, Stamp | null> = { ...op.base };
+			for (const older of this.#sorted()) {
+				if (older.state !== 'pending' || this.#inflight.has(older.seq)) continue;
+				if (older.op.collection !== op.collection || older.op.record !== op.record) continue;
+				for (const p of opPaths(older.op)) {
+					// The earliest pending op of a path wins: it holds the oldest base.
+					if (paths.indexOf(p) >= 0 && !coveredEarlier(this.#sorted(), older, p, this.#inflight)) base[p] = baseOf(older.op, p);
+				}
+			}
+			const entry: OutboxEntry = { seq: this.#nextSeq, op: { ...op, base }, state: 'pending', enqueuedAt };
+			// Write-ahead: the new op is durable before the older ones shrink.
+			await this.#storage.set(keyOf(entry.seq), entry);
+			this.#nextSeq++;
+			this.#entries.set(entry.seq, entry);
+			const snapshot = new Map(this.#entries);
+			const writes = this.#shrinkOlder(entry, () => true);
+			try {
+				if (writes.length > 0) await this.#storage.setMany(writes);
+			} catch (e) {
+				// The edit itself is durable, so it stands. The older ops may still hold
+				// the paths on disk: keep them in memory too (sending a path twice is
+				// safe, the newer stamp wins), and `open` finishes the shrink later.
+				this.#entries = snapshot;
+				this.#log.warn('outbox: could not shrink coalesced ops; open() will repair', e);
+			}
+			this.#emit(op.collection, op.record);
+			return { ...entry, inflight: false };
+		});
+	}
+
+	/**
+	 * Marks up to `maxOps` pending ops (at most `maxBytes` of JSON, but always at
+	 * least one) as in flight, oldest first, and returns them. In-flight ops are
+	 * never coalesced into, so an edit made during a push becomes a new op.
+	 */
+	takeBatch(maxOps: number, maxBytes: number): Promise<Op[]> {
+		return this.#exclusive(async () => {
+			const ops: Op[] = [];
+			let bytes = 0;
+			for (const e of this.#sorted()) {
+				if (e.state !== 'pending' || this.#inflight.has(e.seq)) continue;
+				const size = utf8Length(JSON.stringify(e.op));
+				if (ops.length >= maxOps || (ops.length > 0 && bytes + size > maxBytes)) break;
+				bytes += size;
+				ops.push(e.op);
+				this.#inflight.add(e.seq);
+			}
+			for (const op of ops) this.#emit(op.collection, op.record);
+			return ops;
+		});
+	}
+
+	/** Puts in-flight ops back to pending (the push failed or did not answer for them). */
+	release(opIds: readonly string[]): void {
+		for (const e of this.#entries.values()) {
+			if (opIds.indexOf(e.op.id) >= 0 && this.#inflight.delete(e.seq)) this.#emit(e.op.collection, e.op.record);
+		}
+	}
+
+	/**
+	 * Settles answered ops: applied, duplicate and superseded ones are removed,
+	 * rejected ones kept with their code and reason. Call only after their effect
+	 * is durable in the replica (an op removed here is no longer replayed).
+	 */
+	settle(results: readonly OpResult[]): Promise<void> {
+		return this.#exclusive(async () => {
+			this.#assertWritable();
+			const writes: [string, unknown][] = [];
+			const next = new Map(this.#entries);
+			const touched: OutboxEntry[] = [];
+			for (const r of results) {
+				const e = this.#findById(r.id);
+				if (!e) continue;
+				touched.push(e);
+				if (r.status === 'rejected') {
+					const entry: OutboxEntry = { ...e, state: 'rejected', code: r.code ?? 'rejected', reason: r.reason ?? 'The server refused this change.' };
+					next.set(e.seq, entry);
+					writes.push([keyOf(e.seq), entry]);
+				} else {
+					next.delete(e.seq);
+					writes.push([keyOf(e.seq), undefined]);
+				}
+			}
+			await this.#storage.setMany(writes);
+			this.#entries = next;
+			for (const e of touched) {
+				this.#inflight.delete(e.seq);
+				this.#emit(e.op.collection, e.op.record);
+			}
+		});
+	}
+
+	/** Marks one op rejected (a whole request refused for it alone, e.g. 413). */
+	reject(opId: string, code: string, reason: string): Promise<void> {
+		return this.settle([{ id: opId, status: 'rejected', code, reason }]);
+	}
+
+	/**
+	 * Drops an op that is not in flight (a rejected one the teacher gave up on,
+	 * or a pending one they undid). Resolves false when there is no such op.
+	 */
+	discard(opId: string): Promise<boolean> {
+		return this.#exclusive(async () => {
+			this.#assertWritable();
+			const e = this.#findById(opId);
+			if (!e || this.#inflight.has(e.seq)) return false;
+			await this.#storage.remove(keyOf(e.seq));
+			this.#entries.delete(e.seq);
+			this.#emit(e.op.collection, e.op.record);
+			return true;
+		});
+	}
+
+	#findById(opId: string): OutboxEntry | undefined {
+		for (const e of this.#entries.values()) if (e.op.id === opId) return e;
+		return undefined;
+	}
+
+	#item(e: OutboxEntry): OutboxItem {
+		return { ...e, inflight: this.#inflight.has(e.seq) };
+	}
+
+	/** Every op, oldest first. */
+	items(): OutboxItem[] {
+		return this.#sorted().map((e) => this.#item(e));
+	}
+
+	/** The ops of one record, oldest first. */
+	itemsFor(collection: SyncedCollection, record: string): OutboxItem[] {
+		const key = recordKey(collection, record);
+		return this.#sorted()
+			.filter((e) => recordKey(e.op.collection, e.op.record) === key)
+			.map((e) => this.#item(e));
+	}
+
+	/** Ids of the records of `collection` that have ops. */
+	recordIds(collection: SyncedCollection): string[] {
+		const ids = new Set<string>();
+		for (const e of this.#entries.values()) if (e.op.collection === collection) ids.add(e.op.record);
+		return [...ids];
+	}
+
+	/** One op by id. */
+	get(opId: string): OutboxItem | undefined {
+		const e = this.#findById(opId);
+		return e && this.#item(e);
+	}
+
+	/** Ops not yet acknowledged and not rejected (in flight included). */
+	get pendingCount(): number {
+		let n = 0;
+		for (const e of this.#entries.values()) if (e.state === 'pending') n++;
+		return n;
+	}
+
+	/** Whether some pending op is not in flight. */
+	get hasSendable(): boolean {
+		for (const e of this.#entries.values()) if (e.state === 'pending' && !this.#inflight.has(e.seq)) return true;
+		return false;
+	}
+
+	/** Rejected ops, oldest first. */
+	get rejected(): RejectedOp[] {
+		return this.#sorted()
+			.filter((e) => e.state === 'rejected')
+			.map((e) => ({ op: e.op, code: e.code ?? 'rejected', reason: e.reason ?? '' }));
+	}
+
+	/** Waits for queued writes, then refuses further mutations. */
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.#listeners.clear();
+		await this.#queue;
+	}
+}
+
+// Whether an op older than `older` (pending, not in flight) also writes `path`:
+// after a crash mid-coalesce the earliest of them holds the base to keep.
+function coveredEarlier(sorted: OutboxEntry[], older: OutboxEntry, path: FieldPath, inflight: Set<number>): boolean {
+	for (const e of sorted) {
+		if (e.seq >= older.seq) return false;
+		if (e.state !== 'pending' || inflight.has(e.seq)) continue;
+		if (e.op.collection === older.op.collection && e.op.record === older.op.record && opPaths(e.op).indexOf(path) >= 0) return true;
+	}
+	return false;
+}
+
+/** Bytes of a string in UTF-8, without allocating. */
+export function utf8Length(text: string): number {
+	let n = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 0x80) n += 1;
+		else if (c < 0x800) n += 2;
+		else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+			n += 4;
+			i++;
+		} else n += 3;
+	}
+	return n;
+}
