@@ -28,6 +28,10 @@ function save(e) {
 		// Natural-key ids: one result per student, assessment and period.
 		e.record.set('id', lib.resultId(e.record.getString('student'), e.record.getString('assessment'), e.record.getString('period')));
 	}
+	if (creating && !e.record.id) {
+		// The audit entry names the record, so it needs its id before the save.
+		e.record.set('id', $security.randomStringWithAlphabet(15, 'abcdefghijklmnopqrstuvwxyz0123456789'));
+	}
 	let error = null;
 	withStore(e, (store, tx) => {
 		const before = creating ? null : toWire(e.record.original());

@@ -1,5 +1,6 @@
 export interface DemoLogin {
-	key: string;
+	key: 'teacherA' | 'teacherB' | 'coordinator';
+	id: string;
 	email: string;
 	password: string;
 	name: string;
@@ -7,10 +8,13 @@ export interface DemoLogin {
 }
 export const DEMO_SUPERUSER: { email: string; password: string };
 export const DEMO_USERS: DemoLogin[];
+export const FMS_SKILLS: { key: string; name: string; components: string[] }[];
 export const DEMO_IDS: {
+	users: Record<DemoLogin['key'], string>;
 	classes: { shared: string; teacherA: string; teacherB: string };
-	periods: Record<string, string>;
+	periods: Record<'term1' | 'term2' | 'term3' | 'term4', string>;
 	assessments: Record<string, string>;
-	[key: string]: unknown;
+	/** In class order: [0, 25) the shared class, [25, 50) teacherA's, [50, 75) teacherB's. */
+	students: string[];
 };
 export function seedDemoSchool(url: string): Promise<{ created: boolean; counts: Record<string, number> }>;

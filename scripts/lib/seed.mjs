@@ -374,9 +374,10 @@ function demoRecords() {
 		}
 	].map((p) => ({ ...p, ...FRESH }));
 
-	// Levels, worst to best: the result's level is the last one it meets. `min`
-	// is a lower bound on the total, `max` an upper bound on best_time (seconds);
-	// a level with neither is met by any result.
+	// Encodings follow src/lib/domain/assessment.ts: items levels are
+	// `{ min, level }` (the highest min the total reaches), timed levels
+	// `{ max, level }` (the smallest max the best time is within), a grade
+	// component names its `scale`, best first.
 	const checklists = FMS_SKILLS.map((skill) => {
 		const n = skill.components.length;
 		return {
@@ -385,10 +386,11 @@ function demoRecords() {
 			framework: 'Vic FMS',
 			kind: 'checklist',
 			components: skill.components.map((label, i) => ({ key: `c${i + 1}`, label, max: 1 })),
-			// van Beurden et al. 2002: mastery = every component; near mastery = all but one.
+			// van Beurden et al. 2002: mastery = every component; near mastery = all
+			// but one. Scoring applies this rule itself; the levels state it for readers.
 			levels: [
-				{ key: 'near_mastery', label: 'Near mastery', min: n - 1 },
-				{ key: 'mastery', label: 'Mastery', min: n }
+				{ level: 'near_mastery', min: n - 1 },
+				{ level: 'mastery', min: n }
 			],
 			scale: null,
 			active: true
@@ -400,11 +402,11 @@ function demoRecords() {
 		name: '40 m sprint',
 		framework: 'ASTS',
 		kind: 'timed',
-		components: [{ key: 'time', label: 'Time (s), best of the attempts', unit: 's' }],
+		components: [{ key: 'time', label: 'Time (s), best of the attempts' }],
 		levels: [
-			{ key: 'developing', label: 'Developing' },
-			{ key: 'expected', label: 'At expected level', max: 8.5 },
-			{ key: 'above', label: 'Above expected level', max: 7.5 }
+			{ level: 'Working towards', max: 3600 },
+			{ level: 'At expected level', max: 8.5 },
+			{ level: 'Above expected level', max: 7.5 }
 		],
 		scale: null,
 		active: true
@@ -418,9 +420,9 @@ function demoRecords() {
 		kind: 'items',
 		components: itemMax.map((max, i) => ({ key: `q${i + 1}`, label: `Item ${i + 1}`, max })),
 		levels: [
-			{ key: 'below', label: 'Below expected', min: 0 },
-			{ key: 'at', label: 'At expected', min: 10 },
-			{ key: 'above', label: 'Above expected', min: 16 }
+			{ level: 'Below expected', min: 0 },
+			{ level: 'At expected', min: 10 },
+			{ level: 'Above expected', min: 16 }
 		],
 		scale: null,
 		active: true
@@ -431,9 +433,9 @@ function demoRecords() {
 		name: 'Physical Education',
 		framework: 'Running grade',
 		kind: 'grade',
-		components: [{ key: 'grade', label: 'Grade' }],
-		levels: null,
 		// Victorian Curriculum reporting: A well above … E well below the expected level.
+		components: [{ key: 'grade', label: 'Grade', scale: ['A', 'B', 'C', 'D', 'E'] }],
+		levels: [],
 		scale: ['A', 'B', 'C', 'D', 'E'],
 		active: true
 	};

@@ -14,14 +14,34 @@ describe('parseAssessment', () => {
 		});
 		expect(r).toEqual({
 			ok: true,
-			assessment: { id: 'a1', name: 'Runs', framework: 'ASTS', kind: 'items', components: [{ key: 'run_1', label: 'Run 1', max: 4 }], levels: [{ min: 3, level: 'ok' }], active: true }
+			assessment: {
+				id: 'a1',
+				name: 'Runs',
+				framework: 'ASTS',
+				kind: 'items',
+				components: [{ key: 'run_1', label: 'Run 1', max: 4 }],
+				levels: [{ min: 3, level: 'ok' }],
+				active: true
+			}
 		});
 	});
 
 	it('reads timed thresholds as max seconds and grade scales from components', () => {
-		const t = parseAssessment({ id: 't', name: 'Sprint', kind: 'timed', components: [{ key: 'time', label: 'Time' }], levels: [{ max: 9, level: 'fast' }] });
+		const t = parseAssessment({
+			id: 't',
+			name: 'Sprint',
+			kind: 'timed',
+			components: [{ key: 'time', label: 'Time' }],
+			levels: [{ max: 9, level: 'fast' }]
+		});
 		expect(t.ok && t.assessment.levels).toEqual([{ max: 9, level: 'fast' }]);
-		const g = parseAssessment({ id: 'g', name: 'Maths', kind: 'grade', components: [{ key: 'grade', label: 'Grade', scale: ['5', '4', '3', '2', '1'] }], levels: null });
+		const g = parseAssessment({
+			id: 'g',
+			name: 'Maths',
+			kind: 'grade',
+			components: [{ key: 'grade', label: 'Grade', scale: ['5', '4', '3', '2', '1'] }],
+			levels: null
+		});
 		expect(g.ok && componentScale(g.assessment.components[0]!)).toEqual(['5', '4', '3', '2', '1']);
 	});
 
@@ -34,10 +54,29 @@ describe('parseAssessment', () => {
 		const bad = [
 			{ id: 'x', name: 'X', kind: 'essay', components: [{ key: 'a', label: 'A' }] },
 			{ id: 'x', name: 'X', kind: 'checklist', components: [] },
-			{ id: 'x', name: 'X', kind: 'checklist', components: [{ key: 'a', label: 'A' }, { key: 'a', label: 'B' }] },
+			{
+				id: 'x',
+				name: 'X',
+				kind: 'checklist',
+				components: [
+					{ key: 'a', label: 'A' },
+					{ key: 'a', label: 'B' }
+				]
+			},
 			{ id: 'x', name: 'X', kind: 'items', components: [{ key: 'a', label: 'A', max: 0 }] },
-			{ id: 'x', name: 'X', kind: 'grade', components: [{ key: 'a', label: 'A', scale: ['A', 'A'] }] },
-			{ id: 'x', name: 'X', kind: 'timed', components: [{ key: 'a', label: 'A' }], levels: [{ min: 3, level: 'x' }] },
+			{
+				id: 'x',
+				name: 'X',
+				kind: 'grade',
+				components: [{ key: 'a', label: 'A', scale: ['A', 'A'] }]
+			},
+			{
+				id: 'x',
+				name: 'X',
+				kind: 'timed',
+				components: [{ key: 'a', label: 'A' }],
+				levels: [{ min: 3, level: 'x' }]
+			},
 			{ id: 'x', name: 'X', kind: 'checklist', components: '{not json' }
 		];
 		for (const raw of bad) {

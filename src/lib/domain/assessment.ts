@@ -84,7 +84,11 @@ function jsonField(value: unknown): unknown {
 }
 
 function fail(name: string, why: string): ParseAssessmentResult {
-	return { ok: false, code: 'bad_assessment', reason: `The assessment “${name}” is not set up correctly: ${why}` };
+	return {
+		ok: false,
+		code: 'bad_assessment',
+		reason: `The assessment “${name}” is not set up correctly: ${why}`
+	};
 }
 
 /**
@@ -99,15 +103,20 @@ export function parseAssessment(raw: { [key: string]: unknown }): ParseAssessmen
 		return fail(name, `its kind must be one of ${ASSESSMENT_KINDS.join(', ')}.`);
 	}
 	const rawComponents = jsonField(raw['components']);
-	if (!Array.isArray(rawComponents) || rawComponents.length === 0) return fail(name, 'it has no components.');
+	if (!Array.isArray(rawComponents) || rawComponents.length === 0)
+		return fail(name, 'it has no components.');
 	const components: AssessmentComponent[] = [];
 	const seen: string[] = [];
 	for (const c of rawComponents as Json[]) {
-		if (typeof c !== 'object' || c === null || Array.isArray(c)) return fail(name, 'a component is not an object.');
+		if (typeof c !== 'object' || c === null || Array.isArray(c))
+			return fail(name, 'a component is not an object.');
 		const key = c['key'];
 		const label = typeof c['label'] === 'string' && c['label'] !== '' ? c['label'] : key;
 		if (typeof key !== 'string' || !COMPONENT_KEY_PATTERN.test(key) || seen.indexOf(key) >= 0) {
-			return fail(name, `component key ${JSON.stringify(key)} is missing, repeated or has characters other than letters, digits, _ and -.`);
+			return fail(
+				name,
+				`component key ${JSON.stringify(key)} is missing, repeated or has characters other than letters, digits, _ and -.`
+			);
 		}
 		seen.push(key);
 		const component: AssessmentComponent = { key, label: label as string };
@@ -120,7 +129,11 @@ export function parseAssessment(raw: { [key: string]: unknown }): ParseAssessmen
 		}
 		if (c['scale'] !== undefined && c['scale'] !== null) {
 			const scale = c['scale'];
-			if (!Array.isArray(scale) || scale.length === 0 || scale.some((g, i) => typeof g !== 'string' || g === '' || scale.indexOf(g) !== i)) {
+			if (
+				!Array.isArray(scale) ||
+				scale.length === 0 ||
+				scale.some((g, i) => typeof g !== 'string' || g === '' || scale.indexOf(g) !== i)
+			) {
 				return fail(name, `the scale of “${label}” must be a list of different grades.`);
 			}
 			component.scale = scale as string[];
@@ -131,13 +144,24 @@ export function parseAssessment(raw: { [key: string]: unknown }): ParseAssessmen
 	const levels: LevelThreshold[] = [];
 	if (Array.isArray(rawLevels)) {
 		for (const l of rawLevels as Json[]) {
-			if (typeof l !== 'object' || l === null || Array.isArray(l) || typeof l['level'] !== 'string') {
+			if (
+				typeof l !== 'object' ||
+				l === null ||
+				Array.isArray(l) ||
+				typeof l['level'] !== 'string'
+			) {
 				return fail(name, 'each level needs a name.');
 			}
 			const level = l['level'];
-			if (kind === 'timed' && typeof l['max'] === 'number' && isFinite(l['max'])) levels.push({ max: l['max'], level });
-			else if (kind !== 'timed' && typeof l['min'] === 'number' && isFinite(l['min'])) levels.push({ min: l['min'], level });
-			else return fail(name, `level “${level}” needs a number: ${kind === 'timed' ? 'max (seconds)' : 'min (points)'}.`);
+			if (kind === 'timed' && typeof l['max'] === 'number' && isFinite(l['max']))
+				levels.push({ max: l['max'], level });
+			else if (kind !== 'timed' && typeof l['min'] === 'number' && isFinite(l['min']))
+				levels.push({ min: l['min'], level });
+			else
+				return fail(
+					name,
+					`level “${level}” needs a number: ${kind === 'timed' ? 'max (seconds)' : 'min (points)'}.`
+				);
 		}
 	} else if (rawLevels !== undefined && rawLevels !== null) {
 		return fail(name, 'its levels must be a list.');

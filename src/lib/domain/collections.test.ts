@@ -10,7 +10,8 @@ describe('SCHEMAS', () => {
 	it('results: components and notes are lww, natural keys immutable, derived fields server', () => {
 		expect(ruleFor('results', 'values.run_3')).toBe('lww');
 		expect(ruleFor('results', 'notes')).toBe('lww');
-		for (const k of ['student', 'class', 'assessment', 'period']) expect(ruleFor('results', k)).toBe('immutable');
+		for (const k of ['student', 'class', 'assessment', 'period'])
+			expect(ruleFor('results', k)).toBe('immutable');
 		for (const k of ['total', 'level', 'best_time']) expect(ruleFor('results', k)).toBe('server');
 		expect(ruleFor('results', 'values')).toBeNull();
 		expect(ruleFor('results', 'notes.x')).toBeNull();
@@ -20,7 +21,14 @@ describe('SCHEMAS', () => {
 	});
 
 	it('attempts and observations are set-once; conflicts only take a status', () => {
-		expect(clientFields('attempts').sort()).toEqual(['assessment', 'by', 'period', 'seconds', 'student', 'taken_at']);
+		expect(clientFields('attempts').sort()).toEqual([
+			'assessment',
+			'by',
+			'period',
+			'seconds',
+			'student',
+			'taken_at'
+		]);
 		for (const f of clientFields('attempts')) expect(ruleFor('attempts', f)).toBe('immutable');
 		expect(clientFields('observations').sort()).toEqual(['by', 'class', 'student', 'text']);
 		expect(clientFields('conflicts')).toEqual(['status']);

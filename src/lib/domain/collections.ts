@@ -3,7 +3,12 @@
  * source of truth for which fields a device may write and how each merges.
  * (Who may write which record is authorization, done by the server with the DB.)
  */
-import { ruleForPath, type CollectionSchema, type FieldSpec, type MergeRule } from '../sync/core/schema';
+import {
+	ruleForPath,
+	type CollectionSchema,
+	type FieldSpec,
+	type MergeRule
+} from '../sync/core/schema';
 import type { FieldPath, SyncedCollection } from '../sync/core/types';
 
 export type { CollectionSchema, FieldSpec } from '../sync/core/schema';
@@ -21,9 +26,13 @@ export const SYNCED_COLLECTIONS: readonly SyncedCollection[] = [
 ];
 
 /** What a teacher can do with a conflict notice. */
-export type ConflictStatus = 'open' | 'kept_theirs' | 'used_mine';
-/** `open` until reviewed; `used_mine` means the teacher re-applied their value as a new edit. */
-export const CONFLICT_STATUSES: readonly ConflictStatus[] = ['open', 'kept_theirs', 'used_mine'];
+export type ConflictStatus = 'open' | 'kept_mine' | 'kept_theirs' | 'edited' | 'dismissed';
+/**
+ * `open` until reviewed. `kept_mine` and `edited` mean the teacher wrote a
+ * value again as a new edit; `kept_theirs` and `dismissed` leave the winner.
+ * The `conflicts.status` select in pb_migrations lists the same values.
+ */
+export const CONFLICT_STATUSES: readonly ConflictStatus[] = ['open', 'kept_mine', 'kept_theirs', 'edited', 'dismissed'];
 
 const lww: FieldSpec = { rule: 'lww' };
 const immutable: FieldSpec = { rule: 'immutable' };
@@ -34,7 +43,14 @@ const server: FieldSpec = { rule: 'server' };
 function readOnly(collection: SyncedCollection, fields: string[]): CollectionSchema {
 	const spec: Record<string, FieldSpec> = {};
 	for (const f of fields) spec[f] = server;
-	return { collection, clientWritable: false, clientCreates: false, deletable: false, naturalKey: [], fields: spec };
+	return {
+		collection,
+		clientWritable: false,
+		clientCreates: false,
+		deletable: false,
+		naturalKey: [],
+		fields: spec
+	};
 }
 
 /** Per collection: who writes which field, under which merge rule. */
@@ -42,7 +58,14 @@ export const SCHEMAS: Readonly<Record<SyncedCollection, CollectionSchema>> = {
 	classes: readOnly('classes', ['name', 'year_level', 'teachers']),
 	students: readOnly('students', ['given_name', 'family_name', 'student_number', 'classes']),
 	periods: readOnly('periods', ['name', 'starts', 'ends']),
-	assessments: readOnly('assessments', ['name', 'framework', 'kind', 'components', 'levels', 'active']),
+	assessments: readOnly('assessments', [
+		'name',
+		'framework',
+		'kind',
+		'components',
+		'levels',
+		'active'
+	]),
 	results: {
 		collection: 'results',
 		clientWritable: true,
@@ -122,5 +145,7 @@ export function ruleFor(collection: SyncedCollection, path: FieldPath): MergeRul
 export function clientFields(collection: SyncedCollection): string[] {
 	const schema = SCHEMAS[collection];
 	if (!schema.clientWritable) return [];
-	return Object.keys(schema.fields).filter((f) => (schema.fields[f] as FieldSpec).rule !== 'server');
+	return Object.keys(schema.fields).filter(
+		(f) => (schema.fields[f] as FieldSpec).rule !== 'server'
+	);
 }

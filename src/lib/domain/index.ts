@@ -11,13 +11,38 @@ export {
 	componentScale,
 	parseAssessment
 } from './assessment';
-export type { Assessment, AssessmentComponent, AssessmentKind, LevelThreshold, ParseAssessmentResult } from './assessment';
+export type {
+	Assessment,
+	AssessmentComponent,
+	AssessmentKind,
+	LevelThreshold,
+	ParseAssessmentResult
+} from './assessment';
 
-export { CONFLICT_STATUSES, SCHEMAS, SYNCED_COLLECTIONS, clientFields, isSyncedCollection, ruleFor } from './collections';
+export {
+	CONFLICT_STATUSES,
+	SCHEMAS,
+	SYNCED_COLLECTIONS,
+	clientFields,
+	isSyncedCollection,
+	ruleFor
+} from './collections';
 export type { ConflictStatus } from './collections';
 
-export { NOTES_MAX_CHARS, OBSERVATION_MAX_CHARS, validateComponentValue, validateOp } from './validate';
+export {
+	NOTES_MAX_CHARS,
+	OBSERVATION_MAX_CHARS,
+	validateComponentValue,
+	validateOp
+} from './validate';
 export type { ValidateContext, ValidationCode, ValidationResult } from './validate';
 
-export { LEVEL_DEVELOPING, LEVEL_LABELS, LEVEL_MASTERY, LEVEL_NEAR_MASTERY, deriveResult, levelLabel } from './scoring';
+export {
+	LEVEL_DEVELOPING,
+	LEVEL_LABELS,
+	LEVEL_MASTERY,
+	LEVEL_NEAR_MASTERY,
+	deriveResult,
+	levelLabel
+} from './scoring';
 export type { DerivedResult } from './scoring';

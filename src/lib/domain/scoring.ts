@@ -4,7 +4,12 @@
  * both sides, so a device never shows a level the server would not.
  */
 import type { Json } from '../sync/core/types';
-import { componentScale, TIMED_MAX_SECONDS, type Assessment, type LevelThreshold } from './assessment';
+import {
+	componentScale,
+	TIMED_MAX_SECONDS,
+	type Assessment,
+	type LevelThreshold
+} from './assessment';
 
 /** The fields the server derives for a result. */
 export interface DerivedResult {
@@ -28,10 +33,15 @@ export const LEVEL_LABELS: Readonly<Record<string, string>> = {
 /** What to show for a level; empty for none. */
 export function levelLabel(level: string | null): string {
 	if (level === null) return '';
-	return Object.prototype.hasOwnProperty.call(LEVEL_LABELS, level) ? (LEVEL_LABELS[level] as string) : level;
+	return Object.prototype.hasOwnProperty.call(LEVEL_LABELS, level)
+		? (LEVEL_LABELS[level] as string)
+		: level;
 }
 
-function valueOf(values: { [key: string]: Json } | null | undefined, key: string): Json | undefined {
+function valueOf(
+	values: { [key: string]: Json } | null | undefined,
+	key: string
+): Json | undefined {
 	if (!values || !Object.prototype.hasOwnProperty.call(values, key)) return undefined;
 	return values[key];
 }
@@ -90,7 +100,11 @@ export function deriveResult(
 			if (observed === 0) return NONE;
 			const n = keys.length;
 			const level =
-				demonstrated === n ? LEVEL_MASTERY : n >= 2 && demonstrated === n - 1 ? LEVEL_NEAR_MASTERY : LEVEL_DEVELOPING;
+				demonstrated === n
+					? LEVEL_MASTERY
+					: n >= 2 && demonstrated === n - 1
+						? LEVEL_NEAR_MASTERY
+						: LEVEL_DEVELOPING;
 			return { total: demonstrated, level, best_time: null };
 		}
 		case 'items': {
@@ -120,7 +134,8 @@ export function deriveResult(
 		case 'grade': {
 			for (const c of assessment.components) {
 				const v = valueOf(values, c.key);
-				if (typeof v === 'string' && componentScale(c).indexOf(v) >= 0) return { total: null, level: v, best_time: null };
+				if (typeof v === 'string' && componentScale(c).indexOf(v) >= 0)
+					return { total: null, level: v, best_time: null };
 			}
 			return NONE;
 		}

@@ -12,7 +12,15 @@ const PER = 'per000000000001';
 const USR = 'usr000000000001';
 
 function resultOp(assessmentId: string, fields: Record<string, Json>, extra: Partial<Op> = {}): Op {
-	return { id: '0190a1b2-0000-7000-8000-000000000001', collection: 'results', record: resultId(STU, assessmentId, PER), fields, stamp: STAMP, base: {}, ...extra };
+	return {
+		id: '0190a1b2-0000-7000-8000-000000000001',
+		collection: 'results',
+		record: resultId(STU, assessmentId, PER),
+		fields,
+		stamp: STAMP,
+		base: {},
+		...extra
+	};
 }
 
 function code(op: unknown, ctx: ValidateContext = {}): string {
@@ -22,8 +30,16 @@ function code(op: unknown, ctx: ValidateContext = {}): string {
 
 describe('validateOp: shape', () => {
 	it('accepts a well-formed create of a result', () => {
-		const op = resultOp(HOP.id, { student: STU, class: CLS, assessment: HOP.id, period: PER, 'values.c1': 1 });
-		expect(validateOp(op, { assessment: HOP, existing: null, device: 'dev_7f3a' })).toEqual({ ok: true });
+		const op = resultOp(HOP.id, {
+			student: STU,
+			class: CLS,
+			assessment: HOP.id,
+			period: PER,
+			'values.c1': 1
+		});
+		expect(validateOp(op, { assessment: HOP, existing: null, device: 'dev_7f3a' })).toEqual({
+			ok: true
+		});
 	});
 
 	it('refuses malformed ops with a code', () => {
@@ -46,16 +62,42 @@ describe('validateOp: shape', () => {
 		expect(code(resultOp(HOP.id, { values: { c1: 1 } }))).toBe('unknown_field');
 		expect(code(resultOp(HOP.id, { total: 4 }))).toBe('server_field');
 		expect(code(resultOp(HOP.id, { level: 'mastery' }))).toBe('server_field');
-		const existing: WireRecord = { id: 'x', stamps: { class: STAMP }, seq: 1, deleted: false, class: CLS };
-		expect(code(resultOp(HOP.id, { class: 'cls000000000002' }), { existing })).toBe('immutable_field');
+		const existing: WireRecord = {
+			id: 'x',
+			stamps: { class: STAMP },
+			seq: 1,
+			deleted: false,
+			class: CLS
+		};
+		expect(code(resultOp(HOP.id, { class: 'cls000000000002' }), { existing })).toBe(
+			'immutable_field'
+		);
 		expect(code(resultOp(HOP.id, { class: CLS }), { existing })).toBe('ok');
 	});
 
 	it('refuses writes to collections devices only read, and creating conflicts', () => {
-		const op = { id: 'o', collection: 'students', record: STU, fields: { given_name: 'Ann' }, stamp: STAMP, base: {} };
+		const op = {
+			id: 'o',
+			collection: 'students',
+			record: STU,
+			fields: { given_name: 'Ann' },
+			stamp: STAMP,
+			base: {}
+		};
 		const r = validateOp(op);
-		expect(r).toEqual({ ok: false, code: 'read_only', reason: 'Students are managed by the school office and cannot be changed from the app.' });
-		const conflict = { id: 'o', collection: 'conflicts', record: 'con000000000001', fields: { status: 'kept_theirs' }, stamp: STAMP, base: {} };
+		expect(r).toEqual({
+			ok: false,
+			code: 'read_only',
+			reason: 'Students are managed by the school office and cannot be changed from the app.'
+		});
+		const conflict = {
+			id: 'o',
+			collection: 'conflicts',
+			record: 'con000000000001',
+			fields: { status: 'kept_theirs' },
+			stamp: STAMP,
+			base: {}
+		};
 		expect(code(conflict)).toBe('ok');
 		expect(code(conflict, { existing: null })).toBe('not_creatable');
 		expect(code({ ...conflict, fields: { status: 'whatever' } })).toBe('bad_value');
@@ -63,11 +105,19 @@ describe('validateOp: shape', () => {
 	});
 
 	it('a create needs its natural key, and the id must be derived from it', () => {
-		expect(code(resultOp(HOP.id, { 'values.c1': 1 }), { assessment: HOP, existing: null })).toBe('missing_field');
-		const wrongId = resultOp(HOP.id, { student: STU, class: CLS, assessment: HOP.id, period: PER }, { record: 'aaaaaaaaaaaaaaa' });
+		expect(code(resultOp(HOP.id, { 'values.c1': 1 }), { assessment: HOP, existing: null })).toBe(
+			'missing_field'
+		);
+		const wrongId = resultOp(
+			HOP.id,
+			{ student: STU, class: CLS, assessment: HOP.id, period: PER },
+			{ record: 'aaaaaaaaaaaaaaa' }
+		);
 		expect(code(wrongId, { existing: null })).toBe('id_mismatch');
 		expect(code(resultOp(HOP.id, { student: 'not an id' }))).toBe('bad_value');
-		expect(code(resultOp(HOP.id, { assessment: RUNS.id }), { assessment: HOP })).toBe('assessment_mismatch');
+		expect(code(resultOp(HOP.id, { assessment: RUNS.id }), { assessment: HOP })).toBe(
+			'assessment_mismatch'
+		);
 	});
 
 	it('delete is a tombstone where the collection allows it; deleted must be boolean', () => {
@@ -79,12 +129,14 @@ describe('validateOp: shape', () => {
 
 describe('validateOp: component values', () => {
 	it('checklist: 1, 0 or null only, with a reason naming the component', () => {
-		for (const v of [1, 0, null]) expect(code(resultOp(HOP.id, { 'values.c2': v }), { assessment: HOP })).toBe('ok');
+		for (const v of [1, 0, null])
+			expect(code(resultOp(HOP.id, { 'values.c2': v }), { assessment: HOP })).toBe('ok');
 		const r = validateOp(resultOp(HOP.id, { 'values.c2': 2 }), { assessment: HOP });
 		expect(r).toEqual({
 			ok: false,
 			code: 'out_of_range',
-			reason: '“Lands on the ball of the foot” (Hop) is 1 (demonstrated), 0 (not yet) or left empty (not observed); 2 is none of those.'
+			reason:
+				'“Lands on the ball of the foot” (Hop) is 1 (demonstrated), 0 (not yet) or left empty (not observed); 2 is none of those.'
 		});
 		expect(code(resultOp(HOP.id, { 'values.c2': true }), { assessment: HOP })).toBe('out_of_range');
 	});
@@ -92,26 +144,47 @@ describe('validateOp: component values', () => {
 	it('items: whole numbers 0…max', () => {
 		expect(code(resultOp(RUNS.id, { 'values.run_3': 4 }), { assessment: RUNS })).toBe('ok');
 		const r = validateOp(resultOp(RUNS.id, { 'values.run_3': 7 }), { assessment: RUNS });
-		expect(r).toEqual({ ok: false, code: 'out_of_range', reason: '“Run 3” (Shuttle runs) takes 0–4 points; 7 is too many.' });
-		expect(code(resultOp(RUNS.id, { 'values.run_3': -1 }), { assessment: RUNS })).toBe('out_of_range');
-		expect(code(resultOp(RUNS.id, { 'values.run_3': 2.5 }), { assessment: RUNS })).toBe('bad_value');
-		expect(code(resultOp(RUNS.id, { 'values.run_3': '3' }), { assessment: RUNS })).toBe('bad_value');
+		expect(r).toEqual({
+			ok: false,
+			code: 'out_of_range',
+			reason: '“Run 3” (Shuttle runs) takes 0–4 points; 7 is too many.'
+		});
+		expect(code(resultOp(RUNS.id, { 'values.run_3': -1 }), { assessment: RUNS })).toBe(
+			'out_of_range'
+		);
+		expect(code(resultOp(RUNS.id, { 'values.run_3': 2.5 }), { assessment: RUNS })).toBe(
+			'bad_value'
+		);
+		expect(code(resultOp(RUNS.id, { 'values.run_3': '3' }), { assessment: RUNS })).toBe(
+			'bad_value'
+		);
 	});
 
 	it('timed: positive finite seconds under an hour', () => {
 		expect(code(resultOp(SPRINT.id, { 'values.time': 8.73 }), { assessment: SPRINT })).toBe('ok');
-		for (const v of [0, -1, 3600, 1e9]) expect(code(resultOp(SPRINT.id, { 'values.time': v }), { assessment: SPRINT })).toBe('out_of_range');
-		expect(code(resultOp(SPRINT.id, { 'values.time': 'fast' }), { assessment: SPRINT })).toBe('bad_value');
+		for (const v of [0, -1, 3600, 1e9])
+			expect(code(resultOp(SPRINT.id, { 'values.time': v }), { assessment: SPRINT })).toBe(
+				'out_of_range'
+			);
+		expect(code(resultOp(SPRINT.id, { 'values.time': 'fast' }), { assessment: SPRINT })).toBe(
+			'bad_value'
+		);
 	});
 
 	it('grade: a value on the scale', () => {
 		expect(code(resultOp(ENGLISH.id, { 'values.grade': 'C' }), { assessment: ENGLISH })).toBe('ok');
 		const r = validateOp(resultOp(ENGLISH.id, { 'values.grade': 'F' }), { assessment: ENGLISH });
-		expect(r).toEqual({ ok: false, code: 'not_in_scale', reason: '“Grade” (English) takes one of A, B, C, D, E; “F” is not on the scale.' });
+		expect(r).toEqual({
+			ok: false,
+			code: 'not_in_scale',
+			reason: '“Grade” (English) takes one of A, B, C, D, E; “F” is not on the scale.'
+		});
 	});
 
 	it('refuses components the assessment lacks, and values without a known assessment', () => {
-		expect(code(resultOp(HOP.id, { 'values.c9': 1 }), { assessment: HOP })).toBe('unknown_component');
+		expect(code(resultOp(HOP.id, { 'values.c9': 1 }), { assessment: HOP })).toBe(
+			'unknown_component'
+		);
 		expect(code(resultOp(HOP.id, { 'values.c1': 1 }))).toBe('unknown_assessment');
 	});
 
@@ -129,7 +202,15 @@ describe('validateOp: attempts and observations', () => {
 		id: 'o1',
 		collection: 'attempts',
 		record: 'att000000000001',
-		fields: { student: STU, assessment: SPRINT.id, period: PER, seconds: 8.7, taken_at: '2026-03-02 10:15:00.000Z', by: USR, ...fields },
+		fields: {
+			student: STU,
+			assessment: SPRINT.id,
+			period: PER,
+			seconds: 8.7,
+			taken_at: '2026-03-02 10:15:00.000Z',
+			by: USR,
+			...fields
+		},
 		stamp: STAMP,
 		base: {}
 	});
@@ -144,7 +225,14 @@ describe('validateOp: attempts and observations', () => {
 		expect(code({ ...attempt({}), fields: rest })).toBe('missing_field');
 	});
 
-	const obs = (text: Json): Op => ({ id: 'o2', collection: 'observations', record: 'obs000000000001', fields: { student: STU, class: CLS, text, by: USR }, stamp: STAMP, base: {} });
+	const obs = (text: Json): Op => ({
+		id: 'o2',
+		collection: 'observations',
+		record: 'obs000000000001',
+		fields: { student: STU, class: CLS, text, by: USR },
+		stamp: STAMP,
+		base: {}
+	});
 	it('observations: 1…1000 characters of text', () => {
 		expect(code(obs('Great follow-through today'))).toBe('ok');
 		expect(code(obs('   '))).toBe('empty');

@@ -12,8 +12,18 @@ import { getPath, isValidPath, splitPath } from '../sync/core/paths';
 import { DELETED_PATH } from '../sync/core/schema';
 import { isStamp, parseStamp } from '../sync/core/stamp';
 import type { Json, Op, SyncedCollection, WireRecord } from '../sync/core/types';
-import { componentMax, componentOf, componentScale, TIMED_MAX_SECONDS, type Assessment } from './assessment';
+import type { Assessment } from './assessment';
 import { CONFLICT_STATUSES, isSyncedCollection, ruleFor, SCHEMAS } from './collections';
+import {
+	charCount,
+	no,
+	OK,
+	show,
+	validateComponentValue,
+	validateSeconds,
+	type ValidationCode,
+	type ValidationResult
+} from './values';
 
 /** Longest result note, in characters. */
 export const NOTES_MAX_CHARS = 2000;
@@ -22,35 +32,8 @@ export const OBSERVATION_MAX_CHARS = 1000;
 /** Longest op id (a UUIDv7 is 36). */
 const OP_ID_MAX_CHARS = 100;
 
-export type ValidationCode =
-	| 'malformed'
-	| 'unknown_collection'
-	| 'bad_record_id'
-	| 'bad_stamp'
-	| 'bad_base'
-	| 'wrong_device'
-	| 'read_only'
-	| 'not_creatable'
-	| 'not_deletable'
-	| 'no_fields'
-	| 'bad_path'
-	| 'unknown_field'
-	| 'server_field'
-	| 'immutable_field'
-	| 'missing_field'
-	| 'id_mismatch'
-	| 'unknown_assessment'
-	| 'assessment_mismatch'
-	| 'not_timed'
-	| 'unknown_component'
-	| 'out_of_range'
-	| 'not_in_scale'
-	| 'bad_value'
-	| 'bad_date'
-	| 'too_long'
-	| 'empty';
-
-export type ValidationResult = { ok: true } | { ok: false; code: ValidationCode; reason: string };
+export type { ValidationCode, ValidationResult };
+export { validateComponentValue };
 
 export interface ValidateContext {
 	/** The assessment the op's result or attempt belongs to (needed for `values.*`). */
@@ -61,27 +44,7 @@ export interface ValidateContext {
 	device?: string;
 }
 
-const OK: ValidationResult = { ok: true };
-
-function no(code: ValidationCode, reason: string): ValidationResult {
-	return { ok: false, code, reason };
-}
-
-/** Characters as a person counts them (code points, not UTF-16 units). */
-function charCount(text: string): number {
-	let n = 0;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		if (c < 0xdc00 || c > 0xdfff) n++;
-	}
-	return n;
-}
-
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-function show(value: Json): string {
-	return typeof value === 'string' ? `“${value}”` : JSON.stringify(value);
-}
 
 const WHAT: Record<SyncedCollection, string> = {
 	classes: 'Classes',
@@ -104,89 +67,75 @@ const REQUIRED_ON_CREATE: Partial<Record<SyncedCollection, string[]>> = {
 // Fields holding another record's id.
 const ID_FIELDS = ['student', 'class', 'assessment', 'period', 'by'];
 
-/** Checks one component value of a result against its assessment. */
-export function validateComponentValue(assessment: Assessment, key: string, value: Json): ValidationResult {
-	const component = componentOf(assessment, key);
-	if (!component) {
-		return no('unknown_component', `“${assessment.name}” has no component “${key}”. The assessment may have changed; reload and try again.`);
-	}
-	const label = `“${component.label}” (${assessment.name})`;
-	if (value === null) return OK; // null removes the component: "not observed"
-	switch (assessment.kind) {
-		case 'checklist':
-			if (value === 0 || value === 1) return OK;
-			return no('out_of_range', `${label} is 1 (demonstrated), 0 (not yet) or left empty (not observed); ${show(value)} is none of those.`);
-		case 'items': {
-			const max = componentMax(component);
-			if (typeof value !== 'number' || !Number.isInteger(value)) {
-				return no('bad_value', `${label} takes whole points from 0 to ${max}; ${show(value)} is not a whole number.`);
-			}
-			if (value < 0 || value > max) {
-				return no('out_of_range', `${label} takes 0–${max} points; ${value} is ${value < 0 ? 'below 0' : 'too many'}.`);
-			}
-			return OK;
-		}
-		case 'timed':
-			return validateSeconds(label, value);
-		case 'grade': {
-			const scale = componentScale(component);
-			if (typeof value === 'string' && scale.indexOf(value) >= 0) return OK;
-			return no('not_in_scale', `${label} takes one of ${scale.join(', ')}; ${show(value)} is not on the scale.`);
-		}
-	}
-}
-
-function validateSeconds(label: string, value: Json): ValidationResult {
-	if (typeof value !== 'number' || !isFinite(value)) {
-		return no('bad_value', `A time for ${label} is a number of seconds; ${show(value)} is not.`);
-	}
-	if (value <= 0 || value >= TIMED_MAX_SECONDS) {
-		return no('out_of_range', `A time for ${label} must be more than 0 and under ${TIMED_MAX_SECONDS} seconds; ${value} is not.`);
-	}
-	return OK;
-}
-
 function validateField(op: Op, path: string, value: Json, ctx: ValidateContext): ValidationResult {
 	const split = splitPath(path);
 	if (!split) return no('bad_path', `“${path}” is not a field.`);
 	if (path === DELETED_PATH) {
-		if (typeof value !== 'boolean') return no('bad_value', 'A record is either deleted or not (true or false).');
+		if (typeof value !== 'boolean')
+			return no('bad_value', 'A record is either deleted or not (true or false).');
 		return OK;
 	}
 	if (split.field !== 'values' && ID_FIELDS.indexOf(split.field) >= 0) {
-		if (!isRecordId(value)) return no('bad_value', `${split.field} must be a record id; ${show(value)} is not one.`);
+		if (!isRecordId(value))
+			return no('bad_value', `${split.field} must be a record id; ${show(value)} is not one.`);
 		return OK;
 	}
 	switch (op.collection) {
 		case 'results':
 			if (split.field === 'values') {
-				if (!ctx.assessment) return no('unknown_assessment', 'This result’s assessment is not known here, so its marks cannot be checked.');
+				if (!ctx.assessment)
+					return no(
+						'unknown_assessment',
+						'This result’s assessment is not known here, so its marks cannot be checked.'
+					);
 				return validateComponentValue(ctx.assessment, split.component as string, value);
 			}
 			if (path === 'notes') {
 				if (value !== null && typeof value !== 'string') return no('bad_value', 'Notes are text.');
 				if (typeof value === 'string' && charCount(value) > NOTES_MAX_CHARS) {
-					return no('too_long', `Notes can be up to ${NOTES_MAX_CHARS} characters; these are ${charCount(value)}.`);
+					return no(
+						'too_long',
+						`Notes can be up to ${NOTES_MAX_CHARS} characters; these are ${charCount(value)}.`
+					);
 				}
 			}
 			return OK;
 		case 'attempts':
-			if (path === 'seconds') return validateSeconds(ctx.assessment ? `“${ctx.assessment.name}”` : 'this attempt', value);
-			if (path === 'taken_at' && (typeof value !== 'string' || !DATE_PATTERN.test(value) || isNaN(Date.parse(value.replace(' ', 'T'))))) {
-				return no('bad_date', `When the attempt was taken must be a date and time; ${show(value)} is not one.`);
+			if (path === 'seconds')
+				return validateSeconds(ctx.assessment ? `“${ctx.assessment.name}”` : 'this attempt', value);
+			if (
+				path === 'taken_at' &&
+				(typeof value !== 'string' ||
+					!DATE_PATTERN.test(value) ||
+					isNaN(Date.parse(value.replace(' ', 'T'))))
+			) {
+				return no(
+					'bad_date',
+					`When the attempt was taken must be a date and time; ${show(value)} is not one.`
+				);
 			}
 			return OK;
 		case 'observations':
 			if (path === 'text') {
-				if (typeof value !== 'string' || value.trim() === '') return no('empty', 'An observation needs some text.');
+				if (typeof value !== 'string' || value.trim() === '')
+					return no('empty', 'An observation needs some text.');
 				if (charCount(value) > OBSERVATION_MAX_CHARS) {
-					return no('too_long', `An observation can be up to ${OBSERVATION_MAX_CHARS} characters; this one is ${charCount(value)}.`);
+					return no(
+						'too_long',
+						`An observation can be up to ${OBSERVATION_MAX_CHARS} characters; this one is ${charCount(value)}.`
+					);
 				}
 			}
 			return OK;
 		case 'conflicts':
-			if (path === 'status' && (typeof value !== 'string' || CONFLICT_STATUSES.indexOf(value as never) < 0)) {
-				return no('bad_value', `A conflict is ${CONFLICT_STATUSES.join(', ')}; ${show(value)} is none of those.`);
+			if (
+				path === 'status' &&
+				(typeof value !== 'string' || CONFLICT_STATUSES.indexOf(value as never) < 0)
+			) {
+				return no(
+					'bad_value',
+					`A conflict is ${CONFLICT_STATUSES.join(', ')}; ${show(value)} is none of those.`
+				);
 			}
 			return OK;
 		default:
@@ -204,10 +153,18 @@ export function validateOp(op: unknown, ctx: ValidateContext = {}): ValidationRe
 	if (typeof op['id'] !== 'string' || op['id'] === '' || op['id'].length > OP_ID_MAX_CHARS) {
 		return no('malformed', 'The change has no id.');
 	}
-	if (!isSyncedCollection(op['collection'])) return no('unknown_collection', `${show(op['collection'] ?? null)} is not something Markbook syncs.`);
-	if (!isRecordId(op['record'])) return no('bad_record_id', `${show(op['record'] ?? null)} is not a record id.`);
+	if (!isSyncedCollection(op['collection']))
+		return no(
+			'unknown_collection',
+			`${show(op['collection'] ?? null)} is not something Markbook syncs.`
+		);
+	if (!isRecordId(op['record']))
+		return no('bad_record_id', `${show(op['record'] ?? null)} is not a record id.`);
 	if (!isStamp(op['stamp'])) return no('bad_stamp', 'The change has no valid time stamp.');
-	if (ctx.device !== undefined && (parseStamp(op['stamp']) as { device: string }).device !== ctx.device) {
+	if (
+		ctx.device !== undefined &&
+		(parseStamp(op['stamp']) as { device: string }).device !== ctx.device
+	) {
 		return no('wrong_device', 'The change is stamped by another device than the one that sent it.');
 	}
 	if (!isJsonObject(op['fields'])) return no('malformed', 'The change lists no fields.');
@@ -215,26 +172,41 @@ export function validateOp(op: unknown, ctx: ValidateContext = {}): ValidationRe
 	if (!isJsonObject(base) || Object.keys(base).some((k) => base[k] !== null && !isStamp(base[k]))) {
 		return no('bad_base', 'The change’s record of what it last saw is not valid.');
 	}
-	if (op['delete'] !== undefined && typeof op['delete'] !== 'boolean') return no('malformed', '“delete” must be true or false.');
+	if (op['delete'] !== undefined && typeof op['delete'] !== 'boolean')
+		return no('malformed', '“delete” must be true or false.');
 	const typed = op as unknown as Op;
 	const schema = SCHEMAS[typed.collection];
 	const what = WHAT[typed.collection];
-	if (!schema.clientWritable) return no('read_only', `${what} are managed by the school office and cannot be changed from the app.`);
-	if (ctx.existing === null && !schema.clientCreates) return no('not_creatable', `The app cannot create ${what}.`);
+	if (!schema.clientWritable)
+		return no(
+			'read_only',
+			`${what} are managed by the school office and cannot be changed from the app.`
+		);
+	if (ctx.existing === null && !schema.clientCreates)
+		return no('not_creatable', `The app cannot create ${what}.`);
 	const deleting = typed.delete === true || typed.fields[DELETED_PATH] !== undefined;
 	if (deleting && !schema.deletable) return no('not_deletable', `The app cannot delete ${what}.`);
 	const paths = Object.keys(typed.fields).sort();
-	if (paths.length === 0 && typed.delete !== true) return no('no_fields', 'The change changes nothing.');
+	if (paths.length === 0 && typed.delete !== true)
+		return no('no_fields', 'The change changes nothing.');
 
 	for (const path of paths) {
 		if (!isValidPath(path)) return no('bad_path', `“${path}” is not a field.`);
 		const rule = ruleFor(typed.collection, path);
 		if (rule === null) return no('unknown_field', `${what} have no field “${path}”.`);
-		if (rule === 'server') return no('server_field', `“${path}” is worked out by the server and cannot be set from the app.`);
+		if (rule === 'server')
+			return no(
+				'server_field',
+				`“${path}” is worked out by the server and cannot be set from the app.`
+			);
 		const value = typed.fields[path] as Json;
 		if (rule === 'immutable' && ctx.existing && ctx.existing.stamps[path] !== undefined) {
 			const stored = getPath(ctx.existing, path);
-			if (!jsonEqual(stored, value)) return no('immutable_field', `“${path}” is set once and cannot be changed (it is ${show(stored ?? null)}).`);
+			if (!jsonEqual(stored, value))
+				return no(
+					'immutable_field',
+					`“${path}” is set once and cannot be changed (it is ${show(stored ?? null)}).`
+				);
 		}
 		const check = validateField(typed, path, value, ctx);
 		if (!check.ok) return check;
@@ -243,9 +215,11 @@ export function validateOp(op: unknown, ctx: ValidateContext = {}): ValidationRe
 	if (typed.delete !== true) {
 		// Attempts and observations are made in one op, so they always carry every field.
 		const oneShot = typed.collection === 'attempts' || typed.collection === 'observations';
-		const required = ctx.existing === null || oneShot ? (REQUIRED_ON_CREATE[typed.collection] ?? []) : [];
+		const required =
+			ctx.existing === null || oneShot ? (REQUIRED_ON_CREATE[typed.collection] ?? []) : [];
 		for (const f of required) {
-			if (typed.fields[f] === undefined) return no('missing_field', `A new record in ${what} needs “${f}”.`);
+			if (typed.fields[f] === undefined)
+				return no('missing_field', `A new record in ${what} needs “${f}”.`);
 		}
 	}
 	return validateLinks(typed, ctx);
@@ -257,18 +231,31 @@ function validateLinks(op: Op, ctx: ValidateContext): ValidationResult {
 	const f = op.fields;
 	const a = ctx.assessment;
 	if (op.collection === 'results') {
-		if (typeof f['student'] === 'string' && typeof f['assessment'] === 'string' && typeof f['period'] === 'string') {
+		if (
+			typeof f['student'] === 'string' &&
+			typeof f['assessment'] === 'string' &&
+			typeof f['period'] === 'string'
+		) {
 			if (op.record !== resultId(f['student'], f['assessment'], f['period'])) {
-				return no('id_mismatch', 'This result’s id does not match its student, assessment and period.');
+				return no(
+					'id_mismatch',
+					'This result’s id does not match its student, assessment and period.'
+				);
 			}
 		}
 	}
 	if ((op.collection === 'results' || op.collection === 'attempts') && a) {
 		if (typeof f['assessment'] === 'string' && f['assessment'] !== a.id) {
-			return no('assessment_mismatch', 'The change names a different assessment from the one it was checked against.');
+			return no(
+				'assessment_mismatch',
+				'The change names a different assessment from the one it was checked against.'
+			);
 		}
 		if (op.collection === 'attempts' && a.kind !== 'timed') {
-			return no('not_timed', `“${a.name}” is not a timed assessment, so it takes no timed attempts.`);
+			return no(
+				'not_timed',
+				`“${a.name}” is not a timed assessment, so it takes no timed attempts.`
+			);
 		}
 	}
 	return OK;

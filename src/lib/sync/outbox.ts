@@ -4,30 +4,35 @@
  *
  * An op's life:
  *
- *            enqueue (written before the replica sees it)
- *                 │
- *                 ▼
- *   ┌────────▶ pending ──── a newer edit takes over all its paths ───▶ (removed)
- *   │             │  ▲  └── a newer edit takes some paths: the op shrinks, keeps its id
- *   │   takeBatch │  │ release (network / 5xx / no answer for it)
- *   │             ▼  │
- *   │         in flight ── applied | duplicate | superseded ──▶ (removed, folded into
- *   │             │                                               the replica first)
- *   │             │ rejected (per op, or a lone op refused with 400/413)
- *   │             ▼
- *   │         rejected (code, reason) ── discard ──▶ (removed)
- *   │             │
- *   └── fix ──────┘  (a fix is a new edit; the rejected op is then discarded)
+ *          enqueue (durable before the replica shows it)
+ *               │
+ *               ▼
+ *           pending ──── a newer edit takes all its paths ──────▶ (removed)
+ *               │    └── a newer edit takes some: it shrinks, keeps id and stamp
+ *               │
+ *     takeBatch │ (first persists "sent through seq": from here on the op may
+ *               ▼  be on the server, so it is never coalesced into again)
+ *   ┌──────▶ in flight ── applied | duplicate | superseded ─────▶ (removed; its
+ *   │           │   │                                   effect folded into the
+ *   │           │   │ network error / 5xx / no answer     replica first)
+ *   │ takeBatch │   ▼
+ *   └─────── sent, unacked (pending again; re-sent with the same id)
+ *               │
+ *               │ rejected (per op; or a lone op refused with 400/413)
+ *               ▼
+ *           rejected (code, reason) ── discard ──▶ (removed)
+ *               │
+ *               └── fix: a new edit with the corrected value, then discard
  *
  * Invariants that make any crash between two storage writes safe:
  * - an op is written (write-ahead) before anything else refers to it, and its
  *   id and stamp never change afterwards;
- * - once written, an op only ever loses paths (coalescing), never gains or
- *   changes a value. So if it was already sent and applied, re-sending it with
- *   the same id is answered from the server's receipt, and the newer op that
- *   took its paths still carries the newer values: nothing is lost or doubled;
- * - "in flight" lives in memory only; after a restart every unacked op is
- *   pending again and is re-sent with its id (the server dedupes);
+ * - once written, an op only ever loses paths (coalescing), and only while it
+ *   has never been sent; it never gains or changes a value. A re-sent op is
+ *   answered from the server's receipt and applied once;
+ * - "in flight" lives in memory only; the "sent through" mark is durable, so
+ *   after a restart every unacked op is pending again, re-sent with its id, and
+ *   still never coalesced into;
  * - coalescing writes the newer op first and shrinks the older one after; a
  *   crash in between leaves the path in both, which `open` repairs (the newer
  *   op carries the older op's base for the path, which identifies the pair).
@@ -42,6 +47,8 @@ import type { Log, Storage } from './ports';
 /** Storage key prefix of outbox entries; the suffix is a zero-padded local sequence number. */
 export const OUTBOX_PREFIX = 'outbox/';
 const SEQ_DIGITS = 12;
+/** Storage key of the highest seq ever taken into a push (ops up to it may have reached the server). */
+export const OUTBOX_SENT_KEY = 'outbox-sent';
 
 /** An entry as stored. */
 export interface OutboxEntry {
@@ -120,6 +127,7 @@ export class Outbox {
 	#entries = new Map<number, OutboxEntry>();
 	#inflight = new Set<number>();
 	#nextSeq = 1;
+	#sentThrough = 0;
 	#queue: Promise<unknown> = Promise.resolve();
 	#listeners = new Set<(collection: SyncedCollection, record: string) => void>();
 	#closed = false;
@@ -138,6 +146,7 @@ export class Outbox {
 	}
 
 	async #load(): Promise<void> {
+		this.#sentThrough = (await this.#storage.get<number>(OUTBOX_SENT_KEY)) ?? 0;
 		const keys = await this.#storage.keys(OUTBOX_PREFIX);
 		for (const key of keys) {
 			const entry = await this.#storage.get<OutboxEntry>(key);
@@ -152,7 +161,7 @@ export class Outbox {
 		// carries that op's base for it was coalesced from it; shrink the older.
 		const writes: [string, unknown][] = [];
 		for (const newer of this.#sorted()) {
-			if (newer.state !== 'pending') continue;
+			if (!this.#coalescable(newer)) continue;
 			for (const w of this.#shrinkOlder(newer, (older, path) => baseOf(older.op, path) === baseOf(newer.op, path))) {
 				writes.push(w);
 			}
@@ -167,14 +176,21 @@ export class Outbox {
 		return [...this.#entries.values()].sort((a, b) => a.seq - b.seq);
 	}
 
-	// Removes `newer`'s paths from older pending, not-in-flight ops of the same
-	// record (where `match` agrees), in memory; returns the storage writes.
+	// Whether an op may still give paths to a newer edit: pending and never
+	// taken into a push (one that may have reached the server keeps its content,
+	// so the base of the newer edit is the stamp the server may already hold).
+	#coalescable(e: OutboxEntry): boolean {
+		return e.state === 'pending' && e.seq > this.#sentThrough;
+	}
+
+	// Removes `newer`'s paths from older coalescable ops of the same record
+	// (where `match` agrees), in memory; returns the storage writes.
 	#shrinkOlder(newer: OutboxEntry, match: (older: OutboxEntry, path: FieldPath) => boolean): [string, unknown][] {
 		const writes: [string, unknown][] = [];
 		const paths = opPaths(newer.op);
 		for (const older of this.#sorted()) {
 			if (older.seq >= newer.seq) break;
-			if (older.state !== 'pending' || this.#inflight.has(older.seq)) continue;
+			if (!this.#coalescable(older)) continue;
 			if (older.op.collection !== newer.op.collection || older.op.record !== newer.op.record) continue;
 			const taken = opPaths(older.op).filter((p) => paths.indexOf(p) >= 0 && match(older, p));
 			if (taken.length === 0) continue;
@@ -224,12 +240,17 @@ export class Outbox {
 			this.#assertWritable();
 			const paths = opPaths(op);
 			const base: Record<FieldPath, Stamp | null> = { ...op.base };
+			const taken = new Set<FieldPath>();
 			for (const older of this.#sorted()) {
-				if (older.state !== 'pending' || this.#inflight.has(older.seq)) continue;
+				if (!this.#coalescable(older)) continue;
 				if (older.op.collection !== op.collection || older.op.record !== op.record) continue;
 				for (const p of opPaths(older.op)) {
-					// The earliest pending op of a path wins: it holds the oldest base.
-					if (paths.indexOf(p) >= 0 && !coveredEarlier(this.#sorted(), older, p, this.#inflight)) base[p] = baseOf(older.op, p);
+					// The earliest op of a path holds the oldest base (after a crash
+					// mid-coalesce two ops may share a path).
+					if (paths.indexOf(p) >= 0 && !taken.has(p)) {
+						base[p] = baseOf(older.op, p);
+						taken.add(p);
+					}
 				}
 			}
 			const entry: OutboxEntry = { seq: this.#nextSeq, op: { ...op, base }, state: 'pending', enqueuedAt };
@@ -261,6 +282,8 @@ export class Outbox {
 	takeBatch(maxOps: number, maxBytes: number): Promise<Op[]> {
 		return this.#exclusive(async () => {
 			const ops: Op[] = [];
+			const taken: number[] = [];
+			let maxSeq = 0;
 			let bytes = 0;
 			for (const e of this.#sorted()) {
 				if (e.state !== 'pending' || this.#inflight.has(e.seq)) continue;
@@ -268,8 +291,15 @@ export class Outbox {
 				if (ops.length >= maxOps || (ops.length > 0 && bytes + size > maxBytes)) break;
 				bytes += size;
 				ops.push(e.op);
-				this.#inflight.add(e.seq);
+				taken.push(e.seq);
+				maxSeq = Math.max(maxSeq, e.seq);
 			}
+			if (maxSeq > this.#sentThrough) {
+				// Before the ops leave: from now on they are never coalesced into.
+				await this.#storage.set(OUTBOX_SENT_KEY, maxSeq);
+				this.#sentThrough = maxSeq;
+			}
+			for (const s of taken) this.#inflight.add(s);
 			for (const op of ops) this.#emit(op.collection, op.record);
 			return ops;
 		});
@@ -321,14 +351,15 @@ export class Outbox {
 	}
 
 	/**
-	 * Drops an op that is not in flight (a rejected one the teacher gave up on,
-	 * or a pending one they undid). Resolves false when there is no such op.
+	 * Drops a rejected op the teacher gave up on, or a pending one never sent
+	 * (an undo). Resolves false otherwise: an op that may have reached the
+	 * server cannot be unsent.
 	 */
 	discard(opId: string): Promise<boolean> {
 		return this.#exclusive(async () => {
 			this.#assertWritable();
 			const e = this.#findById(opId);
-			if (!e || this.#inflight.has(e.seq)) return false;
+			if (!e || (e.state !== 'rejected' && !this.#coalescable(e))) return false;
 			await this.#storage.remove(keyOf(e.seq));
 			this.#entries.delete(e.seq);
 			this.#emit(e.op.collection, e.op.record);
@@ -398,17 +429,6 @@ export class Outbox {
 		this.#listeners.clear();
 		await this.#queue;
 	}
-}
-
-// Whether an op older than `older` (pending, not in flight) also writes `path`:
-// after a crash mid-coalesce the earliest of them holds the base to keep.
-function coveredEarlier(sorted: OutboxEntry[], older: OutboxEntry, path: FieldPath, inflight: Set<number>): boolean {
-	for (const e of sorted) {
-		if (e.seq >= older.seq) return false;
-		if (e.state !== 'pending' || inflight.has(e.seq)) continue;
-		if (e.op.collection === older.op.collection && e.op.record === older.op.record && opPaths(e.op).indexOf(path) >= 0) return true;
-	}
-	return false;
 }
 
 /** Bytes of a string in UTF-8, without allocating. */

@@ -27,13 +27,30 @@ const schema: CollectionSchema = {
 };
 
 let opCounter = 0;
-function op(fields: Record<string, Json>, stamp: string, base: Record<string, string | null> = {}, extra: Partial<Op> = {}): Op {
-	return { id: `op${opCounter++}`, collection: 'results', record: ID, fields, stamp, base, ...extra };
+function op(
+	fields: Record<string, Json>,
+	stamp: string,
+	base: Record<string, string | null> = {},
+	extra: Partial<Op> = {}
+): Op {
+	return {
+		id: `op${opCounter++}`,
+		collection: 'results',
+		record: ID,
+		fields,
+		stamp,
+		base,
+		...extra
+	};
 }
 
 describe('applyOp', () => {
 	it('creates a record, stamping each path with the op stamp', () => {
-		const r = applyOp(undefined, op({ student: 's1', 'values.run_1': 1, notes: 'ok' }, st(1)), schema);
+		const r = applyOp(
+			undefined,
+			op({ student: 's1', 'values.run_1': 1, notes: 'ok' }, st(1)),
+			schema
+		);
 		expect(r.record).toEqual({
 			id: ID,
 			deleted: false,
@@ -43,7 +60,11 @@ describe('applyOp', () => {
 			student: 's1',
 			values: { run_1: 1 }
 		});
-		expect(r.fieldOutcomes).toEqual({ student: 'applied', 'values.run_1': 'applied', notes: 'applied' });
+		expect(r.fieldOutcomes).toEqual({
+			student: 'applied',
+			'values.run_1': 'applied',
+			notes: 'applied'
+		});
 		expect(r.changed).toBe(true);
 	});
 
@@ -56,7 +77,11 @@ describe('applyOp', () => {
 
 	it('null removes a component, and the removal carries its own stamp', () => {
 		const a = applyOp(undefined, op({ 'values.run_1': 1 }, st(1)), schema).record;
-		const b = applyOp(a, op({ 'values.run_1': null }, st(2), { 'values.run_1': st(1) }), schema).record;
+		const b = applyOp(
+			a,
+			op({ 'values.run_1': null }, st(2), { 'values.run_1': st(1) }),
+			schema
+		).record;
 		expect(b['values']).toEqual({});
 		expect(b.stamps['values.run_1']).toBe(st(2));
 		// An older write arriving late does not bring the value back.
@@ -68,7 +93,11 @@ describe('applyOp', () => {
 	it('refuses server fields and unknown paths without touching the record', () => {
 		const a = applyOp(undefined, op({ notes: 'x' }, st(1)), schema).record;
 		const r = applyOp(a, op({ total: 99, bogus: 1, 'notes.deep': 1 }, st(2)), schema);
-		expect(r.fieldOutcomes).toEqual({ total: 'refused', bogus: 'refused', 'notes.deep': 'refused' });
+		expect(r.fieldOutcomes).toEqual({
+			total: 'refused',
+			bogus: 'refused',
+			'notes.deep': 'refused'
+		});
 		expect(r.record).toEqual(a);
 		expect(r.changed).toBe(false);
 	});
@@ -83,10 +112,21 @@ describe('applyOp', () => {
 
 	it('reports the overwritten value when the editor had not seen it (current loses)', () => {
 		const a = applyOp(undefined, op({ 'values.run_1': 1 }, st(1, 0, 'a')), schema).record;
-		const r = applyOp(a, op({ 'values.run_1': 0 }, st(2, 0, 'b'), { 'values.run_1': null }), schema);
+		const r = applyOp(
+			a,
+			op({ 'values.run_1': 0 }, st(2, 0, 'b'), { 'values.run_1': null }),
+			schema
+		);
 		expect(r.record['values']).toEqual({ run_1: 0 });
 		expect(r.losers).toEqual([
-			{ path: 'values.run_1', lost: 'current', mine: 1, theirs: 0, mineStamp: st(1, 0, 'a'), theirsStamp: st(2, 0, 'b') }
+			{
+				path: 'values.run_1',
+				lost: 'current',
+				mine: 1,
+				theirs: 0,
+				mineStamp: st(1, 0, 'a'),
+				theirsStamp: st(2, 0, 'b')
+			}
 		]);
 	});
 
@@ -94,7 +134,16 @@ describe('applyOp', () => {
 		const a = applyOp(undefined, op({ notes: 'newer' }, st(5, 0, 'a')), schema).record;
 		const r = applyOp(a, op({ notes: 'older' }, st(3, 0, 'b'), { notes: st(1) }), schema);
 		expect(r.fieldOutcomes['notes']).toBe('superseded');
-		expect(r.losers).toEqual([{ path: 'notes', lost: 'incoming', mine: 'older', theirs: 'newer', mineStamp: st(3, 0, 'b'), theirsStamp: st(5, 0, 'a') }]);
+		expect(r.losers).toEqual([
+			{
+				path: 'notes',
+				lost: 'incoming',
+				mine: 'older',
+				theirs: 'newer',
+				mineStamp: st(3, 0, 'b'),
+				theirsStamp: st(5, 0, 'a')
+			}
+		]);
 	});
 
 	it('reports no loser when the editor saw the current value, or the values agree', () => {
@@ -130,9 +179,17 @@ describe('setServerFields', () => {
 // ---- convergence -------------------------------------------------------
 
 const arbStamp = fc
-	.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 1 }), fc.constantFrom('a', 'b', 'c'))
+	.tuple(
+		fc.integer({ min: 0, max: 4 }),
+		fc.integer({ min: 0, max: 1 }),
+		fc.constantFrom('a', 'b', 'c')
+	)
 	.map(([m, c, d]) => st(m, c, d));
-const arbBase = fc.dictionary(fc.constantFrom('notes', 'values.c1'), fc.option(arbStamp, { nil: null }), { maxKeys: 2 });
+const arbBase = fc.dictionary(
+	fc.constantFrom('notes', 'values.c1'),
+	fc.option(arbStamp, { nil: null }),
+	{ maxKeys: 2 }
+);
 const arbFields: fc.Arbitrary<Record<string, Json>> = fc.record(
 	{
 		student: fc.constant('s1'),
@@ -140,7 +197,9 @@ const arbFields: fc.Arbitrary<Record<string, Json>> = fc.record(
 		'values.c2': fc.constantFrom(0, 1, null),
 		notes: fc.constantFrom('a', 'b', null),
 		fastest: fc.constantFrom(9.5, 10, 11),
-		tags: fc.array(fc.record({ id: fc.constantFrom('t1', 't2'), by: fc.constantFrom('a', 'b') }), { maxLength: 2 }),
+		tags: fc.array(fc.record({ id: fc.constantFrom('t1', 't2'), by: fc.constantFrom('a', 'b') }), {
+			maxLength: 2
+		}),
 		total: fc.integer({ min: 0, max: 3 }),
 		deleted: fc.boolean()
 	},
@@ -158,7 +217,8 @@ const arbDelivery = (ops: Op[]) =>
 		return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
 	});
 
-const fold = (ops: Op[]) => ops.reduce<WireRecord | undefined>((r, o) => applyOp(r, o, schema).record, undefined);
+const fold = (ops: Op[]) =>
+	ops.reduce<WireRecord | undefined>((r, o) => applyOp(r, o, schema).record, undefined);
 
 describe('convergence', () => {
 	it('replicas applying the same ops in any order, with duplicates, end byte-identical', () => {
@@ -196,7 +256,12 @@ describe('convergence', () => {
 		fc.assert(
 			fc.property(
 				arbOps.chain((ops) =>
-					fc.tuple(arbDelivery(ops), fc.subarray(ops), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }))
+					fc.tuple(
+						arbDelivery(ops),
+						fc.subarray(ops),
+						fc.array(fc.nat(), { maxLength: 6 }),
+						fc.array(fc.nat(), { maxLength: 6 })
+					)
 				),
 				([serverOrder, deviceOps, pullAt, pullSnap]) => {
 					// The server applies every op, numbering its changes.
@@ -213,7 +278,11 @@ describe('convergence', () => {
 						device = applyOp(device, o, schema).record;
 						for (let k = 0; k < pullAt.length; k++) {
 							if ((pullAt[k] as number) % (deviceOps.length + 1) === i) {
-								device = applyRemote(device, snaps[(pullSnap[k] ?? 0) % snaps.length] as WireRecord, schema);
+								device = applyRemote(
+									device,
+									snaps[(pullSnap[k] ?? 0) % snaps.length] as WireRecord,
+									schema
+								);
 							}
 						}
 					});

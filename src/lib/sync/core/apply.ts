@@ -10,7 +10,13 @@
 import { compareJson, jsonEqual, sortKeys } from './json';
 import { mergeField, type FieldState, type MergeOutcome } from './merge';
 import { getPath, setPath, splitPath } from './paths';
-import { DELETED_PATH, RESERVED_FIELDS, ruleForPath, type CollectionSchema, type MergeRule } from './schema';
+import {
+	DELETED_PATH,
+	RESERVED_FIELDS,
+	ruleForPath,
+	type CollectionSchema,
+	type MergeRule
+} from './schema';
 import type { FieldPath, Json, Op, Stamp, WireRecord } from './types';
 
 /**
@@ -62,7 +68,9 @@ function withValue(record: WireRecord, path: FieldPath, value: Json, stamp: Stam
 }
 
 function stampAt(record: WireRecord, path: FieldPath): Stamp | undefined {
-	return Object.prototype.hasOwnProperty.call(record.stamps, path) ? record.stamps[path] : undefined;
+	return Object.prototype.hasOwnProperty.call(record.stamps, path)
+		? record.stamps[path]
+		: undefined;
 }
 
 function canonical(record: WireRecord): WireRecord {
@@ -110,9 +118,23 @@ export function applyOp(
 		const seen = Object.prototype.hasOwnProperty.call(op.base, path) ? op.base[path] : null;
 		if (seen === current.stamp || jsonEqual(current.value, incoming.value)) continue;
 		if (merged.outcome === 'applied') {
-			losers.push({ path, lost: 'current', mine: current.value, theirs: incoming.value, mineStamp: current.stamp, theirsStamp: incoming.stamp });
+			losers.push({
+				path,
+				lost: 'current',
+				mine: current.value,
+				theirs: incoming.value,
+				mineStamp: current.stamp,
+				theirsStamp: incoming.stamp
+			});
 		} else if (merged.outcome === 'superseded') {
-			losers.push({ path, lost: 'incoming', mine: incoming.value, theirs: current.value, mineStamp: incoming.stamp, theirsStamp: current.stamp });
+			losers.push({
+				path,
+				lost: 'incoming',
+				mine: incoming.value,
+				theirs: current.value,
+				mineStamp: incoming.stamp,
+				theirsStamp: current.stamp
+			});
 		}
 	}
 
@@ -136,7 +158,11 @@ function remoteRule(schema: CollectionSchema, path: FieldPath): MergeRule {
  * or delay of pulls. Fields without any stamp (set outside the sync path) are
  * taken from the record with the larger `seq`.
  */
-export function applyRemote(local: WireRecord | undefined, incoming: WireRecord, schema: CollectionSchema): WireRecord {
+export function applyRemote(
+	local: WireRecord | undefined,
+	incoming: WireRecord,
+	schema: CollectionSchema
+): WireRecord {
 	if (!local) return applyRemote(emptyRecord(incoming.id), incoming, schema);
 	const sides = [local, incoming];
 	// Unstamped fields: per field, the value from the larger seq; equal seqs
@@ -145,7 +171,8 @@ export function applyRemote(local: WireRecord | undefined, incoming: WireRecord,
 	const keys: string[] = [];
 	for (const side of sides) {
 		for (const key of Object.keys(side)) {
-			if (RESERVED_FIELDS.indexOf(key) < 0 && keys.indexOf(key) < 0 && side[key] !== undefined) keys.push(key);
+			if (RESERVED_FIELDS.indexOf(key) < 0 && keys.indexOf(key) < 0 && side[key] !== undefined)
+				keys.push(key);
 		}
 	}
 	for (const key of keys) {
@@ -154,7 +181,12 @@ export function applyRemote(local: WireRecord | undefined, incoming: WireRecord,
 			const v = side[key];
 			if (v === undefined) continue;
 			const cand = { seq: side.seq, value: v };
-			if (!best || cand.seq > best.seq || (cand.seq === best.seq && compareJson(cand.value, best.value) > 0)) best = cand;
+			if (
+				!best ||
+				cand.seq > best.seq ||
+				(cand.seq === best.seq && compareJson(cand.value, best.value) > 0)
+			)
+				best = cand;
 		}
 		if (best) out[key] = best.value;
 	}
@@ -179,7 +211,10 @@ export function applyRemote(local: WireRecord | undefined, incoming: WireRecord,
 			if (s !== undefined) states.push({ value: valueAt(side, path), stamp: s });
 		}
 		const a = states[0] as FieldState;
-		const merged = states.length === 2 ? mergeField(remoteRule(schema, path), a, states[1] as FieldState) : { ...a };
+		const merged =
+			states.length === 2
+				? mergeField(remoteRule(schema, path), a, states[1] as FieldState)
+				: { ...a };
 		if (merged.stamp !== null) rec = withValue(rec, path, merged.value, merged.stamp);
 	}
 	return canonical(rec);
@@ -189,7 +224,11 @@ export function applyRemote(local: WireRecord | undefined, incoming: WireRecord,
  * Sets server-derived fields (total, level, best_time…) after a merge, stamping
  * only those whose value changed, so devices order them like any other field.
  */
-export function setServerFields(record: WireRecord, fields: Record<string, Json>, stamp: Stamp): WireRecord {
+export function setServerFields(
+	record: WireRecord,
+	fields: Record<string, Json>,
+	stamp: Stamp
+): WireRecord {
 	let rec = record;
 	for (const key of Object.keys(fields).sort()) {
 		const value = fields[key] as Json;

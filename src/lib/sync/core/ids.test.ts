@@ -21,9 +21,14 @@ describe('resultId', () => {
 
 	it('agrees with node:crypto for any text, including non-ASCII', () => {
 		fc.assert(
-			fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), (s, a, p) => {
-				expect(resultId(s, a, p)).toBe(nodeSha(`${s}|${a}|${p}`).slice(0, 15));
-			})
+			fc.property(
+				fc.string({ unit: 'binary', maxLength: 40 }),
+				fc.string({ maxLength: 10 }),
+				fc.string({ maxLength: 10 }),
+				(s, a, p) => {
+					expect(resultId(s, a, p)).toBe(nodeSha(`${s}|${a}|${p}`).slice(0, 15));
+				}
+			)
 		);
 	});
 });
@@ -31,10 +36,17 @@ describe('resultId', () => {
 describe('utf8Bytes', () => {
 	it('encodes like Node, lone surrogates as U+FFFD', () => {
 		fc.assert(
-			fc.property(fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), maxLength: 3 }), (s, lone) => {
-				const text = s + lone + s;
-				expect(Array.from(utf8Bytes(text))).toEqual(Array.from(Buffer.from(text, 'utf8')));
-			})
+			fc.property(
+				fc.string({ unit: 'binary', maxLength: 30 }),
+				fc.string({
+					unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+					maxLength: 3
+				}),
+				(s, lone) => {
+					const text = s + lone + s;
+					expect(Array.from(utf8Bytes(text))).toEqual(Array.from(Buffer.from(text, 'utf8')));
+				}
+			)
 		);
 		expect(sha256Hex('')).toBe(nodeSha(''));
 	});

@@ -53,4 +53,12 @@ export { applyOp, applyRemote, emptyRecord, setServerFields } from './apply';
 export type { ApplyOpContext, ApplyOpResult, Loser } from './apply';
 
 /** Record ids. */
-export { RECORD_ID_LENGTH, isRecordId, randomRecordId, resultId, sha256Hex, toHex, utf8Bytes } from './ids';
+export {
+	RECORD_ID_LENGTH,
+	isRecordId,
+	randomRecordId,
+	resultId,
+	sha256Hex,
+	toHex,
+	utf8Bytes
+} from './ids';

@@ -56,7 +56,7 @@ function numericWins(rule: 'min' | 'max', a: FieldState, b: FieldState): FieldSt
 	if (bn && !an) return b;
 	if (an && bn && a.value !== b.value) {
 		const aLess = (a.value as number) < (b.value as number);
-		return rule === 'min' === aLess ? a : b;
+		return (rule === 'min') === aLess ? a : b;
 	}
 	return lwwWins(a, b);
 }
@@ -114,7 +114,11 @@ function outcomeOf(merged: FieldState, current: FieldState, incoming: FieldState
  * Merges an incoming write into a field's current state under `rule`.
  * `current` undefined: the field was never written.
  */
-export function mergeField(rule: MergeRule, current: FieldState | undefined, incoming: FieldState): FieldMerge {
+export function mergeField(
+	rule: MergeRule,
+	current: FieldState | undefined,
+	incoming: FieldState
+): FieldMerge {
 	if (rule === 'server') {
 		return current
 			? { value: current.value, stamp: current.stamp, outcome: 'refused' }
@@ -147,10 +151,18 @@ export function mergeField(rule: MergeRule, current: FieldState | undefined, inc
 			merged = immutableWins(current, incoming);
 			const outcome = outcomeOf(merged, current, incoming);
 			// A later, different write to a set-once field is refused, not "superseded".
-			return { value: merged.value, stamp: merged.stamp, outcome: outcome === 'superseded' ? 'refused' : outcome };
+			return {
+				value: merged.value,
+				stamp: merged.stamp,
+				outcome: outcome === 'superseded' ? 'refused' : outcome
+			};
 		}
 	}
-	return { value: merged.value, stamp: merged.stamp, outcome: outcomeOf(merged, current, incoming) };
+	return {
+		value: merged.value,
+		stamp: merged.stamp,
+		outcome: outcomeOf(merged, current, incoming)
+	};
 }
 
 /**

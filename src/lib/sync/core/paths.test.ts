@@ -2,14 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { getPath, isValidPath, setPath, splitPath } from './paths';
 import type { WireRecord } from './types';
 
-const rec: WireRecord = { id: 'r', stamps: {}, seq: 1, deleted: false, notes: 'hi', values: { run_1: 1, run_2: 0 } };
+const rec: WireRecord = {
+	id: 'r',
+	stamps: {},
+	seq: 1,
+	deleted: false,
+	notes: 'hi',
+	values: { run_1: 1, run_2: 0 }
+};
 
 describe('isValidPath', () => {
 	it('accepts top-level and one-level nested paths', () => {
-		for (const p of ['notes', 'values.run_3', 'best_time', 'values.A-1']) expect(isValidPath(p)).toBe(true);
+		for (const p of ['notes', 'values.run_3', 'best_time', 'values.A-1'])
+			expect(isValidPath(p)).toBe(true);
 	});
 	it('refuses deeper, empty, odd or prototype paths', () => {
-		for (const p of ['', 'values.', '.x', 'a.b.c', 'Notes', 'values.__proto__', '__proto__', 'constructor', 'values.a b', 3]) {
+		for (const p of [
+			'',
+			'values.',
+			'.x',
+			'a.b.c',
+			'Notes',
+			'values.__proto__',
+			'__proto__',
+			'constructor',
+			'values.a b',
+			3
+		]) {
 			expect(isValidPath(p)).toBe(false);
 		}
 		expect(splitPath('values.run_3')).toEqual({ field: 'values', component: 'run_3' });

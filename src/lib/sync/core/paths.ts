@@ -39,7 +39,10 @@ export function splitPath(path: unknown): SplitPath | null {
  * The value at `path`, or undefined when absent (an absent checklist
  * component means "not observed").
  */
-export function getPath(record: WireRecord | { [key: string]: unknown }, path: FieldPath): Json | undefined {
+export function getPath(
+	record: WireRecord | { [key: string]: unknown },
+	path: FieldPath
+): Json | undefined {
 	const split = splitPath(path);
 	if (!split) return undefined;
 	const top = Object.prototype.hasOwnProperty.call(record, split.field)
@@ -47,7 +50,9 @@ export function getPath(record: WireRecord | { [key: string]: unknown }, path: F
 		: undefined;
 	if (split.component === null) return top as Json | undefined;
 	if (!isJsonObject(top)) return undefined;
-	return Object.prototype.hasOwnProperty.call(top, split.component) ? top[split.component] : undefined;
+	return Object.prototype.hasOwnProperty.call(top, split.component)
+		? top[split.component]
+		: undefined;
 }
 
 /**
@@ -56,7 +61,11 @@ export function getPath(record: WireRecord | { [key: string]: unknown }, path: F
  * "remove"; in the record, the key is absent). For a top-level path, `null` is
  * stored as null and `undefined` removes the field.
  */
-export function setPath<R extends { [key: string]: unknown }>(record: R, path: FieldPath, value: Json | undefined): R {
+export function setPath<R extends { [key: string]: unknown }>(
+	record: R,
+	path: FieldPath,
+	value: Json | undefined
+): R {
 	const split = splitPath(path);
 	if (!split) throw new RangeError(`invalid field path: ${path}`);
 	const out: { [key: string]: unknown } = { ...record };

@@ -43,7 +43,15 @@ export interface CollectionSchema {
 export const DELETED_PATH = 'deleted';
 
 /** Fields every wire record has that are not merged as ordinary fields. */
-export const RESERVED_FIELDS: readonly string[] = ['id', 'stamps', 'seq', 'collectionId', 'collectionName', 'created', 'updated'];
+export const RESERVED_FIELDS: readonly string[] = [
+	'id',
+	'stamps',
+	'seq',
+	'collectionId',
+	'collectionName',
+	'created',
+	'updated'
+];
 
 /** The merge rule of `path` in `schema`; null when the path is not a field of it. */
 export function ruleForPath(schema: CollectionSchema, path: FieldPath): MergeRule | null {
@@ -51,7 +59,9 @@ export function ruleForPath(schema: CollectionSchema, path: FieldPath): MergeRul
 	if (!split) return null;
 	if (split.field === DELETED_PATH) return split.component === null ? 'lww' : null;
 	if (RESERVED_FIELDS.indexOf(split.field) >= 0) return null;
-	const spec = Object.prototype.hasOwnProperty.call(schema.fields, split.field) ? schema.fields[split.field] : undefined;
+	const spec = Object.prototype.hasOwnProperty.call(schema.fields, split.field)
+		? schema.fields[split.field]
+		: undefined;
 	if (!spec) return null;
 	// A nested field is written component by component, a plain one as a whole.
 	if ((split.component !== null) !== (spec.nested === true)) return null;

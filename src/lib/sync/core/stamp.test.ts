@@ -35,7 +35,17 @@ describe('formatStamp / parseStamp', () => {
 	});
 
 	it('returns null for malformed stamps', () => {
-		for (const bad of ['', '1767225600000:3:dev', '176722560000:00003:dev', '1767225600000:00003:', '1767225600000:00003:de:v', 'x', 42, null, '1767225600000:000031:dev']) {
+		for (const bad of [
+			'',
+			'1767225600000:3:dev',
+			'176722560000:00003:dev',
+			'1767225600000:00003:',
+			'1767225600000:00003:de:v',
+			'x',
+			42,
+			null,
+			'1767225600000:000031:dev'
+		]) {
 			expect(parseStamp(bad)).toBeNull();
 			expect(isStamp(bad)).toBe(false);
 		}
@@ -50,11 +60,26 @@ describe('formatStamp / parseStamp', () => {
 
 describe('compareStamps', () => {
 	it('orders by time, then counter, then device, exactly like the parts', () => {
-		const arb = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b', 'ab'));
+		const arb = fc.tuple(
+			fc.integer({ min: 0, max: 3 }),
+			fc.integer({ min: 0, max: 3 }),
+			fc.constantFrom('a', 'b', 'ab')
+		);
 		fc.assert(
 			fc.property(arb, arb, ([m1, c1, d1], [m2, c2, d2]) => {
-				const byParts = m1 !== m2 ? Math.sign(m1 - m2) : c1 !== c2 ? Math.sign(c1 - c2) : d1 < d2 ? -1 : d1 > d2 ? 1 : 0;
-				expect(compareStamps(formatStamp(T + m1, c1, d1), formatStamp(T + m2, c2, d2))).toBe(byParts);
+				const byParts =
+					m1 !== m2
+						? Math.sign(m1 - m2)
+						: c1 !== c2
+							? Math.sign(c1 - c2)
+							: d1 < d2
+								? -1
+								: d1 > d2
+									? 1
+									: 0;
+				expect(compareStamps(formatStamp(T + m1, c1, d1), formatStamp(T + m2, c2, d2))).toBe(
+					byParts
+				);
 			})
 		);
 	});
@@ -107,30 +132,49 @@ describe('hlcNow', () => {
 describe('hlcReceive', () => {
 	it('orders the next local stamp after any received stamp', () => {
 		const arbStamp = fc
-			.tuple(fc.integer({ min: T - 5, max: T + 5 }), fc.integer({ min: 0, max: 5 }), fc.constantFrom('a', 'z'))
+			.tuple(
+				fc.integer({ min: T - 5, max: T + 5 }),
+				fc.integer({ min: 0, max: 5 }),
+				fc.constantFrom('a', 'z')
+			)
 			.map(([m, c, d]) => formatStamp(m, c, d));
 		fc.assert(
-			fc.property(fc.array(fc.tuple(arbStamp, fc.integer({ min: T - 5, max: T + 5 }))), (events) => {
-				let state = createHlcState('m');
-				for (const [remote, wall] of events) {
-					state = hlcReceive(state, remote, wall);
-					const next = hlcNow(state, wall);
-					const r = parseStamp(remote)!;
-					const n = parseStamp(next.stamp)!;
-					// Strictly after in (ms, counter), whatever the device ids.
-					expect(n.ms > r.ms || (n.ms === r.ms && n.counter > r.counter)).toBe(true);
-					state = next.state;
+			fc.property(
+				fc.array(fc.tuple(arbStamp, fc.integer({ min: T - 5, max: T + 5 }))),
+				(events) => {
+					let state = createHlcState('m');
+					for (const [remote, wall] of events) {
+						state = hlcReceive(state, remote, wall);
+						const next = hlcNow(state, wall);
+						const r = parseStamp(remote)!;
+						const n = parseStamp(next.stamp)!;
+						// Strictly after in (ms, counter), whatever the device ids.
+						expect(n.ms > r.ms || (n.ms === r.ms && n.counter > r.counter)).toBe(true);
+						state = next.state;
+					}
 				}
-			})
+			)
 		);
 	});
 
 	it('follows the standard HLC cases', () => {
 		const s: HlcState = { ms: T, counter: 2, device: 'm' };
 		expect(hlcReceive(s, formatStamp(T, 7, 'x'), T)).toEqual({ ms: T, counter: 8, device: 'm' });
-		expect(hlcReceive(s, formatStamp(T - 1, 7, 'x'), T)).toEqual({ ms: T, counter: 3, device: 'm' });
-		expect(hlcReceive(s, formatStamp(T + 5, 7, 'x'), T)).toEqual({ ms: T + 5, counter: 8, device: 'm' });
-		expect(hlcReceive(s, formatStamp(T, 1, 'x'), T + 9)).toEqual({ ms: T + 9, counter: 0, device: 'm' });
+		expect(hlcReceive(s, formatStamp(T - 1, 7, 'x'), T)).toEqual({
+			ms: T,
+			counter: 3,
+			device: 'm'
+		});
+		expect(hlcReceive(s, formatStamp(T + 5, 7, 'x'), T)).toEqual({
+			ms: T + 5,
+			counter: 8,
+			device: 'm'
+		});
+		expect(hlcReceive(s, formatStamp(T, 1, 'x'), T + 9)).toEqual({
+			ms: T + 9,
+			counter: 0,
+			device: 'm'
+		});
 	});
 
 	it('ignores a malformed stamp', () => {
@@ -142,7 +186,10 @@ describe('hlcReceive', () => {
 describe('clampStamp', () => {
 	it('rewrites a stamp too far ahead to the server time, keeping counter and device', () => {
 		const ahead = formatStamp(T + 60_001, 7, 'tab');
-		expect(clampStamp(ahead, T, 60_000)).toEqual({ stamp: formatStamp(T, 7, 'tab'), clamped: true });
+		expect(clampStamp(ahead, T, 60_000)).toEqual({
+			stamp: formatStamp(T, 7, 'tab'),
+			clamped: true
+		});
 	});
 
 	it('leaves stamps within the bound (and past ones) alone', () => {

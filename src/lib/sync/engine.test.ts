@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
+import { backoffCap, RETRY_MAX_DELAY_MS } from './backoff';
+import { AuthError, NetworkError, RejectedError, ServerError } from './errors';
+import { ASSESSMENT, createHarness, RESULT, RESULT_KEY, testSeed, type Harness } from './testing';
+
+let h: Harness | undefined;
+afterEach(async () => {
+	await h?.engine.close();
+	h = undefined;
+});
+
+/** A harness whose seed is printed if the test fails. */
+async function harness(...args: Parameters<typeof createHarness> extends [number, ...infer R] ? R : never): Promise<Harness> {
+	const seed = testSeed();
+	onTestFailed(() => console.log(`seed: ${seed} (rerun with SEED=${seed})`));
+	h = await createHarness(seed, ...args);
+	await h.scheduler.advance(0);
+	h.events.length = 0;
+	return h;
+}
+
+const values = (rec: { [k: string]: unknown } | undefined) => rec?.['values'];
+
+describe('SyncEngine', () => {
+	it('pulls the school on start, then pushes a debounced burst of edits as one coalesced op', async () => {
+		const h = await harness();
+		expect(h.engine.get('assessments', ASSESSMENT)?.['name']).toBe('Test items');
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
+		await h.scheduler.advance(100);
+		await h.engine.edit('results', RESULT, { 'values.a': 2 });
+		await h.engine.edit('results', RESULT, { 'values.a': 3 });
+		expect(values(h.engine.get('results', RESULT))).toEqual({ a: 3 });
+		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('pending');
+		expect(h.engine.pendingCount).toBe(1);
+		await h.scheduler.advance(1000);
+		expect(h.events).toEqual(['400 push 1', '400 pull since=1']);
+		expect(values(h.server.record('results', RESULT))).toEqual({ a: 3 });
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.engine.status('results', RESULT, 'values.a')).toMatchObject({ status: 'synced', syncedAt: h.clock.now() - 600 });
+		expect(h.engine.phase).toBe('idle');
+	});
+
+	it('refuses an invalid edit on the device, with the reason, and queues nothing', async () => {
+		const h = await harness();
+		const res = await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 11 });
+		expect(res).toMatchObject({ ok: false, code: 'out_of_range' });
+		expect(h.engine.pendingCount).toBe(0);
+	});
+
+	it('keeps an edit made during a push as a new op, and sends it after', async () => {
+		const h = await harness();
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'first' });
+		// Hold the push open: edit while it is in flight.
+		let release!: () => void;
+		const gate = new Promise<void>((r) => (release = r));
+		const push = h.transport.push.bind(h.transport);
+		h.transport.push = async (req) => {
+			await gate;
+			return push(req);
+		};
+		await h.scheduler.advance(300);
+		expect(h.engine.phase).toBe('pushing');
+		await h.engine.edit('results', RESULT, { notes: 'second' });
+		expect(h.engine.status('results', RESULT, 'notes')).toMatchObject({ status: 'pending', inflight: true });
+		release();
+		await h.scheduler.advance(1000);
+		expect(h.events).toEqual(['300 push 1', '300 pull since=1', '300 push 1', '300 pull since=2']);
+		expect(h.server.record('results', RESULT)?.['notes']).toBe('second');
+		expect(h.server.received.map((r) => r.op.fields['notes'])).toEqual(['first', 'second']);
+		expect(h.engine.pendingCount).toBe(0);
+	});
+
+	it('resumes after a partial failure, re-sending only unacked ops with the same ids', async () => {
+		const h = await harness({ maxBatchOps: 2 });
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
+		await h.engine.edit('results', RESULT, { 'values.b': 2 });
+		await h.engine.edit('results', RESULT, { 'values.c': 3 });
+		await h.engine.edit('results', RESULT, { notes: 'n' });
+		// The second batch reaches the server but its answer is lost.
+		h.faults.push.push(undefined, { after: new NetworkError('connection reset') });
+		await h.scheduler.advance(300);
+		expect(h.engine.phase).toBe('backoff');
+		expect(h.engine.pendingCount).toBe(2);
+		await h.scheduler.advance(RETRY_MAX_DELAY_MS);
+		const sent = h.server.received.map((r) => `${r.op.id.slice(-4)} ${r.result.status}`);
+		expect(sent).toHaveLength(6);
+		expect(sent.slice(4)).toEqual([sent[2]?.replace('applied', 'duplicate'), sent[3]?.replace('applied', 'duplicate')]);
+		expect(h.engine.pendingCount).toBe(0);
+		expect(values(h.server.record('results', RESULT))).toEqual({ a: 1, b: 2, c: 3 });
+		expect(h.events.filter((e) => e.includes('ping'))).toHaveLength(1);
+	});
+
+	it('marks a 4xx-rejected op with its reason, never retries it, and keeps it until fixed or discarded', async () => {
+		const h = await harness();
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'ok' });
+		await h.scheduler.advance(1000);
+		// The assessment changed on the server: component c is gone.
+		const asm = h.server.record('assessments', ASSESSMENT)!;
+		h.server.seed('assessments', { ...asm, components: [{ key: 'a', label: 'A', max: 10 }] });
+		await h.engine.edit('results', RESULT, { 'values.c': 4 });
+		await h.scheduler.advance(1000);
+		expect(h.engine.rejected).toEqual([expect.objectContaining({ code: 'unknown_component' })]);
+		const status = h.engine.status('results', RESULT, 'values.c');
+		expect(status).toMatchObject({ status: 'rejected', code: 'unknown_component' });
+		expect(values(h.engine.get('results', RESULT))).toEqual({ c: 4 }); // what the teacher typed stays visible
+		h.events.length = 0;
+		await h.engine.syncNow();
+		expect(h.events).toEqual([`${h.clock.now() - 1767225600000} pull since=3`]);
+
+		const fixed = await h.engine.fix(status.opId!, 5, 'values.a');
+		expect(fixed.ok).toBe(true);
+		expect(h.engine.rejected).toEqual([]);
+		await h.scheduler.advance(1000);
+		expect(values(h.server.record('results', RESULT))).toEqual({ a: 5, c: 4 === 4 ? undefined : 0 });
+	});
+
+	it('bisects a batch the server refuses as malformed (400) to reject only the bad op', async () => {
+		const h = await harness();
+		for (const f of ['a', 'b', 'c']) await h.engine.edit('results', RESULT, { ...RESULT_KEY, [`values.${f}`]: 1 });
+		const push = h.transport.push.bind(h.transport);
+		h.transport.push = async (req) => {
+			if (req.ops.some((op) => 'values.b' in op.fields)) throw new RejectedError(400, 'bad op');
+			return push(req);
+		};
+		await h.scheduler.advance(1000);
+		expect(h.engine.rejected.map((r) => [Object.keys(r.op.fields).includes('values.b'), r.code, r.reason])).toEqual([[true, 'malformed', 'bad op']]);
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.engine.phase).toBe('idle');
+	});
+
+	it('asks for sign-in on 401, pauses with the outbox intact, and resumes', async () => {
+		const h = await harness();
+		h.faults.push.push(new AuthError('token expired'));
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'x' });
+		await h.scheduler.advance(300);
+		expect(h.engine.phase).toBe('needsSignIn');
+		await h.scheduler.advance(10 * RETRY_MAX_DELAY_MS);
+		expect(h.events).toEqual(['300 push 1']);
+		expect(h.engine.pendingCount).toBe(1);
+		h.engine.resume();
+		await h.scheduler.advance(0);
+		expect(h.engine.phase).toBe('idle');
+		expect(h.server.record('results', RESULT)?.['notes']).toBe('x');
+	});
+
+	it('pauses as blocked on 403/426 with the edits kept pending', async () => {
+		const h = await harness();
+		h.faults.push.push(new RejectedError(426, 'Please update Markbook.'));
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'x' });
+		await h.scheduler.advance(300);
+		expect(h.engine.state).toMatchObject({ phase: 'blocked', blocked: { status: 426, message: 'Please update Markbook.' }, pendingCount: 1, rejected: [] });
+	});
+
+	it('backs off 1 s doubling to 60 s with full jitter on 5xx and network errors, pinging before each retry', async () => {
+		const h = await harness();
+		for (let i = 0; i < 9; i++) h.faults.pull.push(i % 2 ? new ServerError(503, 'busy') : new NetworkError('down'));
+		await h.engine.syncNow();
+		const delays: number[] = [];
+		for (let i = 1; i <= 9; i++) {
+			expect(h.engine.phase).toBe('backoff');
+			const wait = h.engine.state.retryAt! - h.clock.now();
+			delays.push(wait);
+			expect(wait, `attempt ${i}`).toBeGreaterThanOrEqual(0);
+			expect(wait, `attempt ${i}`).toBeLessThan(backoffCap(i));
+			await h.scheduler.advance(wait);
+		}
+		expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map(backoffCap)).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+		expect(h.engine.phase).toBe('idle');
+		// After a network error the next try starts with a heartbeat.
+		expect(h.events.filter((e) => e.includes('ping'))).toHaveLength(5);
+	});
+
+	it('goes offline with the platform and syncs when it comes back', async () => {
+		let online = true;
+		const listeners = new Set<(o: boolean) => void>();
+		const source = { isOnline: () => online, subscribe: (cb: (o: boolean) => void) => (listeners.add(cb), () => listeners.delete(cb)) };
+		const h = await harness({ online: source });
+		online = false;
+		for (const l of listeners) l(false);
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'offline' });
+		await h.scheduler.advance(5000);
+		expect(h.engine.phase).toBe('offline');
+		expect(h.events).toEqual([]);
+		online = true;
+		for (const l of listeners) l(true);
+		await h.scheduler.advance(0);
+		expect(h.events).toEqual(['5000 push 1', '5000 pull since=1']);
+	});
+
+	it('applies realtime changes and pulls on every reconnect to catch missed ones', async () => {
+		const h = await harness();
+		const other = await createHarness(1);
+		// Another teacher's device, on the same server.
+		const server = h.server;
+		const stamp = `${h.clock.now() + 5}:00000:dev_other`;
+		server.push({ device: 'dev_other', ops: [{ id: 'o1', collection: 'results', record: RESULT, fields: { ...RESULT_KEY, notes: 'live' }, stamp, base: {} }] });
+		await h.scheduler.advance(0);
+		expect(h.engine.get('results', RESULT)?.['notes']).toBe('live');
+		expect(h.events).toEqual([]);
+		h.transport.disconnect();
+		server.push({ device: 'dev_other', ops: [{ id: 'o2', collection: 'results', record: RESULT, fields: { notes: 'missed' }, stamp: stamp.replace(':00000:', ':00001:'), base: {} }] });
+		await h.scheduler.advance(0);
+		expect(h.engine.get('results', RESULT)?.['notes']).toBe('live');
+		h.transport.reconnect();
+		await h.scheduler.advance(0);
+		expect(h.events).toEqual(['0 pull since=1']);
+		expect(h.engine.get('results', RESULT)?.['notes']).toBe('missed');
+		await other.engine.close();
+	});
+
+	it('replays the outbox over the replica at start-up: an edit written just before a crash shows and syncs', async () => {
+		const h = await harness();
+		h.faults.push.push(new NetworkError('down'));
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.b': 7 });
+		const engine = await h.restart();
+		expect(values(engine.get('results', RESULT))).toEqual({ b: 7 });
+		expect(engine.pendingCount).toBe(1);
+		await h.scheduler.advance(1000);
+		expect(values(h.server.record('results', RESULT))).toEqual({ b: 7 });
+	});
+
+	it('folds clamps into state when the device clock runs ahead', async () => {
+		const h = await harness();
+		h.clock.set(h.clock.now() + 3_600_000);
+		const serverNow = h.clock.now() - 3_600_000;
+		(h.server as unknown as { now: () => number }).now = () => serverNow;
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'ahead' });
+		await h.scheduler.advance(1000);
+		expect(h.engine.state.clamped).toEqual([]);
+		expect(h.engine.state.clockOffsetMs).toBeLessThanOrEqual(0);
+	});
+});

@@ -1,0 +1,581 @@
+/**
+ * The sync engine of one device: edits go to the outbox, then show in the
+ * replica; a loop pushes them and pulls what others changed.
+ *
+ * The connection loop:
+ *
+ *                 edit / syncNow / online / PB_CONNECT
+ *                               │
+ *        ┌─────────┐  offline   ▼
+ *        │ offline │◀──────── cycle ──── pending ops? ──▶ pushing (batches of
+ *        └────┬────┘            │                         ≤ 500 ops, ≤ ~1 MB)
+ *             │ online          │◀────────────────────────────┘
+ *             └──────▶ cycle    ▼
+ *                            pulling (pages until more = false)
+ *                               │
+ *              ┌────────────────┼──────────────────┬─────────────────┐
+ *              ▼ ok             ▼ network / 5xx    ▼ 401             ▼ 403 / 426
+ *            idle            backoff (ping,      needsSignIn       blocked
+ *      (again if edits     1 s … 60 s, full     (resume() after   (resume() or a
+ *       came meanwhile)     jitter) → cycle      sign-in)          new app version)
+ *
+ * Per-op rejections (a value out of range, not your class) are outcomes, not
+ * failures: the op is marked rejected and the loop goes on.
+ */
+import { SCHEMAS } from '../domain/collections';
+import { parseAssessment, type Assessment } from '../domain/assessment';
+import { validateOp } from '../domain/validate';
+import { v7 as uuidv7 } from 'uuid';
+import { backoffDelay } from './backoff';
+import { createHlcState, hlcNow, hlcReceive, maxStamp, type HlcState } from './core/stamp';
+import type { Change, FieldPath, Json, Op, Stamp, SyncedCollection, WireRecord } from './core/types';
+import { AuthError, NetworkError, RejectedError, isRetryableError } from './errors';
+import { Outbox, opPaths, type RejectedOp } from './outbox';
+import type { Clock, Log, OnlineSource, Random, Scheduler, Storage, TimerHandle, Transport } from './ports';
+import { loadPullState, markSeen, pullAll, type PullState } from './pull';
+import { pushOps, type ClampReport } from './push';
+import { Replica, type SyncStatus } from './replica';
+import { PUSH_MAX_BYTES, PUSH_MAX_OPS } from './core/types';
+
+/** Wait after an edit before pushing, so a burst of keystrokes coalesces. */
+export const PUSH_DEBOUNCE_MS = 300;
+/** Storage key of the last successful sync time. */
+export const LAST_SYNC_KEY = 'meta/lastSyncAt';
+// Bytes kept free under the server's limit for the request envelope.
+const PUSH_ENVELOPE_BYTES = 10_000;
+
+export type SyncPhase = 'idle' | 'pushing' | 'pulling' | 'backoff' | 'offline' | 'needsSignIn' | 'blocked';
+
+/** The outcome of an edit: queued, or refused on the device with the reason. */
+export type EditResult = { ok: true; opId: string } | { ok: false; code: string; reason: string };
+
+/** Everything a page or the badge can observe. */
+export interface SyncSnapshot {
+	phase: SyncPhase;
+	online: boolean;
+	pendingCount: number;
+	lastSyncAt: number | null;
+	rejected: RejectedOp[];
+	/** When the next retry is due (phase backoff). */
+	retryAt: number | null;
+	/** The last failure, for "failed, will retry" (null after a good cycle). */
+	lastError: { name: string; message: string } | null;
+	/** Why the server refuses this device as a whole (403 deactivated, 426 update the app). */
+	blocked: { status: number; message: string } | null;
+	/** Stamps the server clamped because this device's clock ran ahead. */
+	clamped: ClampReport[];
+	/** The server's clock minus this device's, as of the last push (null: unknown). */
+	clockOffsetMs: number | null;
+}
+
+/** What pages use; the engine and a follower tab both provide it. */
+export interface SyncClient {
+	readonly state: SyncSnapshot;
+	readonly phase: SyncPhase;
+	readonly online: boolean;
+	readonly pendingCount: number;
+	readonly lastSyncAt: number | null;
+	readonly rejected: RejectedOp[];
+	subscribe(listener: () => void): () => void;
+	get(collection: SyncedCollection, id: string): WireRecord | undefined;
+	list(collection: SyncedCollection, predicate?: (record: WireRecord) => boolean): WireRecord[];
+	status(collection: SyncedCollection, id: string, path?: FieldPath): SyncStatus;
+	edit(collection: SyncedCollection, id: string, fields: Record<FieldPath, Json>): Promise<EditResult>;
+	remove(collection: SyncedCollection, id: string): Promise<EditResult>;
+	fix(opId: string, value: Json, path?: FieldPath): Promise<EditResult>;
+	discard(opId: string): Promise<boolean>;
+	syncNow(): Promise<void>;
+	resume(): void;
+	close(): Promise<void>;
+}
+
+export interface SyncEngineOptions {
+	/** This device's id (letters, digits, `_`, `-`); it is the device part of every stamp. */
+	device: string;
+	clock: Clock;
+	scheduler: Scheduler;
+	transport: Transport;
+	storage: Storage;
+	random: Random;
+	log: Log;
+	/** navigator.onLine in a browser; always online when absent. */
+	online?: OnlineSource;
+	/** Subscribe to realtime changes (default true). */
+	realtime?: boolean;
+	pushDebounceMs?: number;
+	maxBatchOps?: number;
+	maxBatchBytes?: number;
+}
+
+const ALWAYS_ONLINE: OnlineSource = { isOnline: () => true, subscribe: () => () => undefined };
+
+/** The engine. Make one with createSyncEngine, then `await start()`. */
+export class SyncEngine implements SyncClient {
+	#o: Required<Omit<SyncEngineOptions, 'online'>> & { online: OnlineSource };
+	#outbox: Outbox | null = null;
+	#replica: Replica | null = null;
+	#pull: PullState = { cursor: 0, seen: null };
+	#hlc: HlcState;
+	#started: Promise<void> | null = null;
+	#closed = false;
+
+	#phase: SyncPhase = 'idle';
+	#reachable = true;
+	#attempt = 0;
+	#retryAt: number | null = null;
+	#lastSyncAt: number | null = null;
+	#lastError: SyncSnapshot['lastError'] = null;
+	#blocked: SyncSnapshot['blocked'] = null;
+	#clamped: ClampReport[] = [];
+	#clockOffsetMs: number | null = null;
+
+	#timer: TimerHandle | null = null;
+	#running: Promise<void> | null = null;
+	#again = false;
+	#unsubOnline: (() => void) | null = null;
+	#unsubRealtime: (() => Promise<void>) | null = null;
+	#subscribing = false;
+	#listeners = new Set<() => void>();
+	#snapshot: SyncSnapshot | null = null;
+
+	constructor(options: SyncEngineOptions) {
+		this.#o = {
+			realtime: true,
+			pushDebounceMs: PUSH_DEBOUNCE_MS,
+			maxBatchOps: PUSH_MAX_OPS,
+			maxBatchBytes: PUSH_MAX_BYTES - PUSH_ENVELOPE_BYTES,
+			...options,
+			online: options.online ?? ALWAYS_ONLINE
+		};
+		this.#hlc = createHlcState(options.device);
+	}
+
+	/** Loads the outbox and replica (replaying edits over server state), then starts syncing. */
+	start(): Promise<void> {
+		this.#started ??= this.#load().then(() => {
+			if (this.#closed) return;
+			this.#unsubOnline = this.#o.online.subscribe((online) => this.#onOnline(online));
+			void this.#subscribeRealtime();
+			this.#schedule(0);
+		});
+		return this.#started;
+	}
+
+	async #load(): Promise<void> {
+		const { storage, log } = this.#o;
+		this.#outbox = await Outbox.open(storage, { log });
+		this.#replica = await Replica.open(storage, this.#outbox);
+		this.#pull = await loadPullState(storage);
+		this.#lastSyncAt = (await storage.get<number>(LAST_SYNC_KEY)) ?? null;
+		// The clock never goes back across restarts: fold in every stamp we hold.
+		const stamps: (Stamp | null)[] = [this.#replica.maxStamp()];
+		for (const item of this.#outbox.items()) stamps.push(item.op.stamp);
+		const latest = maxStamp(...stamps);
+		if (latest) this.#hlc = hlcReceive(this.#hlc, latest, this.#o.clock.now());
+		this.#outbox.subscribe(() => this.#changed());
+	}
+
+	#parts(): { outbox: Outbox; replica: Replica } {
+		if (!this.#outbox || !this.#replica) throw new Error('sync engine not started: call start() first');
+		return { outbox: this.#outbox, replica: this.#replica };
+	}
+
+	// ── observing ────────────────────────────────────────────────────────────
+
+	/** Calls `listener` after any change of state or data. Returns an unsubscribe function. */
+	subscribe(listener: () => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	#changed(): void {
+		this.#snapshot = null;
+		for (const l of [...this.#listeners]) {
+			try {
+				l();
+			} catch (e) {
+				this.#o.log.error('sync: a listener threw', e);
+			}
+		}
+	}
+
+	#setPhase(phase: SyncPhase): void {
+		if (this.#phase === phase) return;
+		this.#phase = phase;
+		this.#changed();
+	}
+
+	/** A stable snapshot of the observable state (a new object after each change). */
+	get state(): SyncSnapshot {
+		this.#snapshot ??= {
+			phase: this.#phase,
+			online: this.online,
+			pendingCount: this.pendingCount,
+			lastSyncAt: this.#lastSyncAt,
+			rejected: this.rejected,
+			retryAt: this.#retryAt,
+			lastError: this.#lastError,
+			blocked: this.#blocked,
+			clamped: [...this.#clamped],
+			clockOffsetMs: this.#clockOffsetMs
+		};
+		return this.#snapshot;
+	}
+	get phase(): SyncPhase {
+		return this.#phase;
+	}
+	get online(): boolean {
+		return this.#o.online.isOnline() && this.#reachable;
+	}
+	get pendingCount(): number {
+		return this.#outbox?.pendingCount ?? 0;
+	}
+	get lastSyncAt(): number | null {
+		return this.#lastSyncAt;
+	}
+	get rejected(): RejectedOp[] {
+		return this.#outbox?.rejected ?? [];
+	}
+
+	get(collection: SyncedCollection, id: string): WireRecord | undefined {
+		return this.#parts().replica.get(collection, id);
+	}
+	list(collection: SyncedCollection, predicate?: (record: WireRecord) => boolean): WireRecord[] {
+		return this.#parts().replica.list(collection, predicate);
+	}
+	status(collection: SyncedCollection, id: string, path?: FieldPath): SyncStatus {
+		return this.#parts().replica.status(collection, id, path);
+	}
+
+	// ── editing ──────────────────────────────────────────────────────────────
+
+	/**
+	 * Records an edit: stamps it, checks it (a refusal comes back as a value and
+	 * nothing is queued), writes it to the outbox, and only then shows it in the
+	 * replica. Resolves once the edit is durable on the device.
+	 */
+	async edit(collection: SyncedCollection, id: string, fields: Record<FieldPath, Json>): Promise<EditResult> {
+		return this.#edit(collection, id, fields, false);
+	}
+
+	/** Tombstones a record (rows are never hard-deleted by sync). */
+	async remove(collection: SyncedCollection, id: string): Promise<EditResult> {
+		return this.#edit(collection, id, {}, true);
+	}
+
+	async #edit(collection: SyncedCollection, id: string, fields: Record<FieldPath, Json>, del: boolean): Promise<EditResult> {
+		await this.start();
+		const { outbox, replica } = this.#parts();
+		if (this.#closed) throw new Error('sync engine is closed');
+		const schema = SCHEMAS[collection];
+		const now = this.#o.clock.now();
+		const local = replica.get(collection, id);
+		const all: Record<FieldPath, Json> = { ...fields };
+		// Until the server has confirmed a record, every op on it carries its
+		// set-once fields, so any one of them can create it on its own.
+		if (local && !replica.serverRecord(collection, id) && schema.clientCreates) {
+			for (const f of Object.keys(schema.fields)) {
+				if (schema.fields[f]?.rule === 'immutable' && local.stamps[f] !== undefined && !(f in all) && local[f] !== undefined) {
+					all[f] = local[f] as Json;
+				}
+			}
+		}
+		const next = hlcNow(this.#hlc, now);
+		const op: Op = { id: this.#opId(now), collection, record: id, fields: all, stamp: next.stamp, base: {} };
+		if (del) op.delete = true;
+		for (const p of opPaths(op)) op.base[p] = replica.baseStamp(collection, id, p);
+
+		const assessment = this.#assessmentFor(collection, all, local);
+		const check = validateOp(op, { device: this.#o.device, existing: local ?? null, ...(assessment ? { assessment } : {}) });
+		// An assessment this device has not pulled yet: let the server judge.
+		if (!check.ok && check.code !== 'unknown_assessment') return { ok: false, code: check.code, reason: check.reason };
+
+		this.#hlc = next.state;
+		await outbox.enqueue(op, now);
+		this.#changed();
+		this.#schedule(this.#o.pushDebounceMs, false);
+		return { ok: true, opId: op.id };
+	}
+
+	#assessmentFor(collection: SyncedCollection, fields: Record<FieldPath, Json>, local: WireRecord | undefined): Assessment | undefined {
+		if (collection !== 'results' && collection !== 'attempts') return undefined;
+		const id = fields['assessment'] ?? local?.['assessment'];
+		if (typeof id !== 'string') return undefined;
+		const rec = this.#parts().replica.get('assessments', id);
+		if (!rec) return undefined;
+		const parsed = parseAssessment(rec);
+		return parsed.ok ? parsed.assessment : undefined;
+	}
+
+	#opId(now: number): string {
+		const random = new Uint8Array(16);
+		for (let i = 0; i < 16; i++) random[i] = Math.floor(this.#o.random.next() * 256) & 0xff;
+		return uuidv7({ msecs: now, random });
+	}
+
+	/**
+	 * Corrects a rejected op: a new edit with `value` at `path` (default: the
+	 * op's only path) and the op's other fields, then the rejected op is dropped.
+	 */
+	async fix(opId: string, value: Json, path?: FieldPath): Promise<EditResult> {
+		const { outbox } = this.#parts();
+		const item = outbox.get(opId);
+		if (!item || item.state !== 'rejected') return { ok: false, code: 'not_rejected', reason: 'That change is no longer waiting to be fixed.' };
+		const paths = opPaths(item.op);
+		const target = path ?? (paths.length === 1 ? paths[0] : undefined);
+		if (target === undefined) return { ok: false, code: 'ambiguous_path', reason: 'Say which field of the change to correct.' };
+		const fields: Record<FieldPath, Json> = { ...item.op.fields, [target]: value };
+		const res = await this.#edit(item.op.collection, item.op.record, fields, item.op.delete === true);
+		if (res.ok) await outbox.discard(opId);
+		return res;
+	}
+
+	/** Drops a rejected op (or a pending one never sent). Resolves false when it cannot. */
+	async discard(opId: string): Promise<boolean> {
+		await this.start();
+		return this.#parts().outbox.discard(opId);
+	}
+
+	// ── the loop ─────────────────────────────────────────────────────────────
+
+	/** Syncs now, skipping any backoff wait; resolves when the cycle is over. */
+	async syncNow(): Promise<void> {
+		await this.start();
+		this.#attempt = 0;
+		this.#reachable = true;
+		return this.#run();
+	}
+
+	/** Resumes after sign-in (needsSignIn) or after the office re-enabled this device (blocked). */
+	resume(): void {
+		if (this.#closed) return;
+		this.#blocked = null;
+		this.#attempt = 0;
+		if (this.#phase === 'needsSignIn' || this.#phase === 'blocked') this.#setPhase('idle');
+		// The session changed: subscribe again with it.
+		const unsub = this.#unsubRealtime;
+		this.#unsubRealtime = null;
+		if (unsub) unsub().catch((e: unknown) => this.#o.log.warn('sync: realtime unsubscribe failed', e));
+		void this.#subscribeRealtime();
+		this.#schedule(0);
+	}
+
+	#paused(): boolean {
+		return this.#closed || this.#phase === 'needsSignIn' || this.#phase === 'blocked';
+	}
+
+	// `force` replaces a backoff wait; an edit (not forced) does not cut it short.
+	#schedule(ms: number, force = true): void {
+		if (this.#paused()) return;
+		if (!force && this.#phase === 'backoff' && this.#timer !== null) return;
+		if (this.#timer !== null) this.#o.scheduler.clearTimeout(this.#timer);
+		this.#timer = this.#o.scheduler.setTimeout(() => {
+			this.#timer = null;
+			void this.#run();
+		}, ms);
+	}
+
+	#run(): Promise<void> {
+		if (this.#running) {
+			this.#again = true;
+			return this.#running;
+		}
+		this.#running = (async () => {
+			do {
+				this.#again = false;
+				await this.#cycle();
+			} while (this.#again && !this.#paused() && this.#phase !== 'backoff');
+		})().finally(() => {
+			this.#running = null;
+		});
+		return this.#running;
+	}
+
+	async #cycle(): Promise<void> {
+		if (this.#paused()) return;
+		if (this.#timer !== null) {
+			this.#o.scheduler.clearTimeout(this.#timer);
+			this.#timer = null;
+		}
+		const { outbox } = this.#parts();
+		if (!this.#o.online.isOnline()) {
+			this.#retryAt = null;
+			this.#setPhase('offline');
+			return;
+		}
+		try {
+			if (!this.#reachable) {
+				// Heartbeat before sending anything after a network failure.
+				if (!(await this.#o.transport.ping())) throw new NetworkError('server unreachable (heartbeat)');
+				this.#reachable = true;
+			}
+			while (outbox.hasSendable && !this.#closed) {
+				this.#setPhase('pushing');
+				const ops = await outbox.takeBatch(this.#o.maxBatchOps, this.#o.maxBatchBytes);
+				await pushOps(this.#pushContext(), ops);
+				this.#changed();
+			}
+			if (this.#closed) return;
+			this.#setPhase('pulling');
+			await pullAll(this.#pullContext(), this.#pull);
+			this.#succeeded();
+			if (outbox.hasSendable) this.#again = true;
+			if (!this.#unsubRealtime) void this.#subscribeRealtime();
+		} catch (e) {
+			this.#failed(e);
+		}
+	}
+
+	#succeeded(): void {
+		const now = this.#o.clock.now();
+		this.#attempt = 0;
+		this.#retryAt = null;
+		this.#lastError = null;
+		this.#reachable = true;
+		this.#lastSyncAt = now;
+		this.#o.storage.set(LAST_SYNC_KEY, now).catch((e: unknown) => this.#o.log.warn('sync: could not store lastSyncAt', e));
+		this.#phase = 'idle';
+		this.#changed();
+	}
+
+	#failed(e: unknown): void {
+		if (this.#closed) return;
+		const error = e instanceof Error ? e : new Error(String(e));
+		this.#lastError = { name: error.name, message: error.message };
+		if (e instanceof AuthError) {
+			this.#o.log.info('sync: signed out; waiting for sign-in');
+			this.#phase = 'needsSignIn';
+			this.#changed();
+			return;
+		}
+		if (e instanceof RejectedError) {
+			this.#o.log.warn(`sync: the server refuses this device (${e.status}): ${e.message}`);
+			this.#blocked = { status: e.status, message: e.message };
+			this.#phase = 'blocked';
+			this.#changed();
+			return;
+		}
+		if (e instanceof NetworkError) this.#reachable = false;
+		if (!isRetryableError(e)) this.#o.log.error('sync: unexpected failure; retrying', e);
+		this.#attempt++;
+		const delay = backoffDelay(this.#attempt, this.#o.random);
+		this.#retryAt = this.#o.clock.now() + delay;
+		this.#phase = 'backoff';
+		this.#changed();
+		this.#schedule(delay);
+	}
+
+	#onOnline(online: boolean): void {
+		this.#changed();
+		if (online) {
+			this.#attempt = 0;
+			this.#reachable = true;
+			this.#schedule(0);
+		} else if (!this.#running && !this.#paused()) {
+			this.#setPhase('offline');
+		}
+	}
+
+	#pushContext(): Parameters<typeof pushOps>[0] {
+		const { outbox, replica } = this.#parts();
+		return {
+			device: this.#o.device,
+			transport: this.#o.transport,
+			outbox,
+			replica,
+			log: this.#o.log,
+			now: () => this.#o.clock.now(),
+			receive: (stamps) => this.#receive(stamps),
+			onRecords: (changes) => markSeen(this.#pull, changes),
+			onClamp: (report) => {
+				this.#o.log.warn(`sync: the server clamped stamp ${report.from} to ${report.to}; this device's clock runs ahead`);
+				this.#clamped = [...this.#clamped.slice(-19), report];
+			},
+			onServerTime: (serverTime, at) => {
+				this.#clockOffsetMs = serverTime - at;
+			}
+		};
+	}
+
+	#pullContext(): Parameters<typeof pullAll>[0] {
+		const { outbox, replica } = this.#parts();
+		return {
+			transport: this.#o.transport,
+			storage: this.#o.storage,
+			replica,
+			outbox,
+			log: this.#o.log,
+			now: () => this.#o.clock.now(),
+			receive: (stamps) => this.#receive(stamps),
+			onPage: () => this.#changed()
+		};
+	}
+
+	#receive(stamps: Record<string, Stamp>): void {
+		const latest = maxStamp(...Object.keys(stamps).map((k) => stamps[k]));
+		if (latest) this.#hlc = hlcReceive(this.#hlc, latest, this.#o.clock.now());
+	}
+
+	// ── realtime ─────────────────────────────────────────────────────────────
+
+	async #subscribeRealtime(): Promise<void> {
+		if (!this.#o.realtime || this.#unsubRealtime || this.#subscribing || this.#closed) return;
+		this.#subscribing = true;
+		try {
+			const unsub = await this.#o.transport.subscribe(
+				(change) => void this.#onRemote(change),
+				() => this.#onConnect()
+			);
+			if (this.#closed) await unsub();
+			else this.#unsubRealtime = unsub;
+		} catch (e) {
+			this.#o.log.warn('sync: realtime subscribe failed; will retry after the next sync', e);
+		} finally {
+			this.#subscribing = false;
+		}
+	}
+
+	// Every (re)connect may follow missed events: pull from the cursor now.
+	#onConnect(): void {
+		this.#reachable = true;
+		this.#attempt = 0;
+		this.#changed();
+		this.#schedule(0);
+	}
+
+	async #onRemote(change: Change): Promise<void> {
+		if (this.#closed || !this.#replica) return;
+		try {
+			if (!change || !change.record || typeof change.record.id !== 'string' || !(change.collection in SCHEMAS)) {
+				this.#o.log.warn('sync: ignoring a malformed realtime change', change);
+				return;
+			}
+			this.#receive(change.record.stamps ?? {});
+			await this.#replica.applyServer([change], this.#o.clock.now());
+			markSeen(this.#pull, [change]);
+			this.#changed();
+		} catch (e) {
+			this.#o.log.error('sync: could not apply a realtime change', e);
+		}
+	}
+
+	/** Stops the loop and realtime, and waits for storage writes under way. */
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.#closed = true;
+		if (this.#timer !== null) this.#o.scheduler.clearTimeout(this.#timer);
+		this.#timer = null;
+		this.#unsubOnline?.();
+		const unsub = this.#unsubRealtime;
+		this.#unsubRealtime = null;
+		if (unsub) await unsub().catch((e: unknown) => this.#o.log.warn('sync: realtime unsubscribe failed', e));
+		this.#listeners.clear();
+		await this.#outbox?.close();
+		await this.#replica?.close();
+	}
+}
+
+/** Makes a sync engine from its ports. Call `start()` on it. */
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+	return new SyncEngine(options);
+}
