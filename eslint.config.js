@@ -15,7 +15,10 @@ export default ts.config(
 		languageOptions: { globals: { ...globals.browser, ...globals.node } },
 		rules: {
 			'@typescript-eslint/consistent-type-imports': 'error',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }
+			],
 			'no-empty-pattern': 'off'
 		}
 	},
@@ -65,6 +68,10 @@ export default ts.config(
 				sleep: 'readonly', toString: 'readonly', arrayOf: 'readonly', RequestInfo: 'readonly'
 			}
 		},
-		rules: { '@typescript-eslint/no-require-imports': 'off', 'no-undef': 'error' }
+		rules: {
+			'@typescript-eslint/no-require-imports': 'off',
+			'@typescript-eslint/triple-slash-reference': 'off',
+			'no-undef': 'error'
+		}
 	}
 );

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- PocketBase's documented way to type JS migrations
 /// <reference path="../pb_data/types.d.ts" />
 // Markbook schema: every collection of the data model (docs: ARCHITECTURE.md,
 // "Data model"). API rules live in the next migration, so this file is only

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- PocketBase's documented way to type JS migrations
 /// <reference path="../pb_data/types.d.ts" />
 // Markbook API rules (ARCHITECTURE.md, "Who sees what"), for the REST API and
 // realtime alike. The sync routes apply the same scope in their own code.
