@@ -27,7 +27,10 @@ export function ensureDependencies() {
 	const lock = join(PROJECT_ROOT, 'package-lock.json');
 	if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
 	console.log('Installing npm dependencies from package-lock.json…');
-	run('npm', ['ci', '--no-audit', '--no-fund']);
+	// `npm install`, not `npm ci`: with omit-lockfile-registry-resolved (set on
+	// some machines, ours included) npm 11 writes a lockfile without the other
+	// platforms' optional packages, which `npm ci` then refuses as out of sync.
+	run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
 }
 
 /** Everything a server needs: dependencies, the binary, the hooks library and the built app. */
