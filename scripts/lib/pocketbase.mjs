@@ -129,7 +129,9 @@ export async function startPocketBase(options) {
 	if (options.superuser) {
 		runPocketBase(['superuser', 'upsert', options.superuser.email, options.superuser.password, ...flags], { bin });
 	}
-	const child = spawn(bin, ['serve', `--http=${host}:${port}`, ...flags], {
+	// PocketBase turns on dev mode (SQL echoed to the console) when its binary
+	// lives under the temp dir, as in a CI clone; a server is never in dev mode.
+	const child = spawn(bin, ['serve', `--http=${host}:${port}`, '--dev=false', ...flags], {
 		cwd: PROJECT_ROOT,
 		stdio: options.stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
 		env: { ...process.env, ...options.env }

@@ -51,3 +51,15 @@ test('the service worker leaves the admin UI to PocketBase', async ({ page }) =>
 	await expect(page).toHaveTitle(/PocketBase|Superuser|Admin/i);
 	await expect(page.getByRole('heading', { name: 'My classes' })).toHaveCount(0);
 });
+
+test('the office signs in to the admin UI and sees every Markbook collection', async ({ page }) => {
+	await page.goto('/_/');
+	await page.getByRole('textbox', { name: /email/i }).fill(DEMO_SUPERUSER.email);
+	await page.getByRole('textbox', { name: /password/i }).fill(DEMO_SUPERUSER.password);
+	await page.getByRole('button', { name: /login/i }).click();
+	const sidebar = page.locator('.page-sidebar');
+	for (const name of ['users', 'classes', 'students', 'periods', 'assessments', 'results', 'attempts', 'observations', 'audit_log', 'devices', 'conflicts', 'sync_receipts']) {
+		await expect(sidebar.getByText(name, { exact: true })).toBeVisible();
+	}
+	await page.screenshot({ path: 'test-results/screens/admin-ui-collections.png' });
+});
