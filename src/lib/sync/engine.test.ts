@@ -10,7 +10,9 @@ afterEach(async () => {
 });
 
 /** A harness whose seed is printed if the test fails. */
-async function harness(...args: Parameters<typeof createHarness> extends [number, ...infer R] ? R : never): Promise<Harness> {
+async function harness(
+	...args: Parameters<typeof createHarness> extends [number, ...infer R] ? R : never
+): Promise<Harness> {
 	const seed = testSeed();
 	onTestFailed(() => console.log(`seed: ${seed} (rerun with SEED=${seed})`));
 	h = await createHarness(seed, ...args);
@@ -36,7 +38,10 @@ describe('SyncEngine', () => {
 		expect(h.events).toEqual(['400 push 1', '400 pull since=1']);
 		expect(values(h.server.record('results', RESULT))).toEqual({ a: 3 });
 		expect(h.engine.pendingCount).toBe(0);
-		expect(h.engine.status('results', RESULT, 'values.a')).toMatchObject({ status: 'synced', syncedAt: h.clock.now() - 600 });
+		expect(h.engine.status('results', RESULT, 'values.a')).toMatchObject({
+			status: 'synced',
+			syncedAt: h.clock.now() - 700
+		});
 		expect(h.engine.phase).toBe('idle');
 	});
 
@@ -61,10 +66,13 @@ describe('SyncEngine', () => {
 		await h.scheduler.advance(300);
 		expect(h.engine.phase).toBe('pushing');
 		await h.engine.edit('results', RESULT, { notes: 'second' });
-		expect(h.engine.status('results', RESULT, 'notes')).toMatchObject({ status: 'pending', inflight: true });
+		expect(h.engine.status('results', RESULT, 'notes')).toMatchObject({
+			status: 'pending',
+			inflight: true
+		});
 		release();
 		await h.scheduler.advance(1000);
-		expect(h.events).toEqual(['300 push 1', '300 pull since=1', '300 push 1', '300 pull since=2']);
+		expect(h.events).toEqual(['300 push 1', '300 push 1', '300 pull since=1']);
 		expect(h.server.record('results', RESULT)?.['notes']).toBe('second');
 		expect(h.server.received.map((r) => r.op.fields['notes'])).toEqual(['first', 'second']);
 		expect(h.engine.pendingCount).toBe(0);
@@ -84,7 +92,10 @@ describe('SyncEngine', () => {
 		await h.scheduler.advance(RETRY_MAX_DELAY_MS);
 		const sent = h.server.received.map((r) => `${r.op.id.slice(-4)} ${r.result.status}`);
 		expect(sent).toHaveLength(6);
-		expect(sent.slice(4)).toEqual([sent[2]?.replace('applied', 'duplicate'), sent[3]?.replace('applied', 'duplicate')]);
+		expect(sent.slice(4)).toEqual([
+			sent[2]?.replace('applied', 'duplicate'),
+			sent[3]?.replace('applied', 'duplicate')
+		]);
 		expect(h.engine.pendingCount).toBe(0);
 		expect(values(h.server.record('results', RESULT))).toEqual({ a: 1, b: 2, c: 3 });
 		expect(h.events.filter((e) => e.includes('ping'))).toHaveLength(1);
@@ -94,36 +105,58 @@ describe('SyncEngine', () => {
 		const h = await harness();
 		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'ok' });
 		await h.scheduler.advance(1000);
-		// The assessment changed on the server: component c is gone.
+		// The office lowers the maximum of a and b to 5 while realtime is down.
+		h.transport.disconnect();
 		const asm = h.server.record('assessments', ASSESSMENT)!;
-		h.server.seed('assessments', { ...asm, components: [{ key: 'a', label: 'A', max: 10 }] });
-		await h.engine.edit('results', RESULT, { 'values.c': 4 });
+		h.server.seed('assessments', {
+			...asm,
+			components: [
+				{ key: 'a', label: 'A', max: 5 },
+				{ key: 'b', label: 'B', max: 5 }
+			]
+		});
+		await h.engine.edit('results', RESULT, { 'values.a': 8 });
+		await h.engine.edit('results', RESULT, { 'values.b': 9 });
 		await h.scheduler.advance(1000);
-		expect(h.engine.rejected).toEqual([expect.objectContaining({ code: 'unknown_component' })]);
-		const status = h.engine.status('results', RESULT, 'values.c');
-		expect(status).toMatchObject({ status: 'rejected', code: 'unknown_component' });
-		expect(values(h.engine.get('results', RESULT))).toEqual({ c: 4 }); // what the teacher typed stays visible
+		expect(h.engine.rejected.map((r) => r.code)).toEqual(['out_of_range', 'out_of_range']);
+		const status = h.engine.status('results', RESULT, 'values.a');
+		expect(status).toMatchObject({
+			status: 'rejected',
+			code: 'out_of_range',
+			reason: expect.stringContaining('0–5')
+		});
+		expect(values(h.engine.get('results', RESULT))).toEqual({ a: 8, b: 9 }); // what the teacher typed stays visible
 		h.events.length = 0;
 		await h.engine.syncNow();
 		expect(h.events).toEqual([`${h.clock.now() - 1767225600000} pull since=3`]);
+		expect(h.engine.rejected).toHaveLength(2);
 
-		const fixed = await h.engine.fix(status.opId!, 5, 'values.a');
-		expect(fixed.ok).toBe(true);
+		expect(await h.engine.fix(status.opId!, 4)).toMatchObject({ ok: true });
+		expect(await h.engine.discard(h.engine.status('results', RESULT, 'values.b').opId!)).toBe(true);
 		expect(h.engine.rejected).toEqual([]);
+		expect(values(h.engine.get('results', RESULT))).toEqual({ a: 4 });
 		await h.scheduler.advance(1000);
-		expect(values(h.server.record('results', RESULT))).toEqual({ a: 5, c: 4 === 4 ? undefined : 0 });
+		expect(values(h.server.record('results', RESULT))).toEqual({ a: 4 });
+		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('synced');
 	});
 
 	it('bisects a batch the server refuses as malformed (400) to reject only the bad op', async () => {
 		const h = await harness();
-		for (const f of ['a', 'b', 'c']) await h.engine.edit('results', RESULT, { ...RESULT_KEY, [`values.${f}`]: 1 });
+		for (const f of ['a', 'b', 'c'])
+			await h.engine.edit('results', RESULT, { ...RESULT_KEY, [`values.${f}`]: 1 });
 		const push = h.transport.push.bind(h.transport);
 		h.transport.push = async (req) => {
 			if (req.ops.some((op) => 'values.b' in op.fields)) throw new RejectedError(400, 'bad op');
 			return push(req);
 		};
 		await h.scheduler.advance(1000);
-		expect(h.engine.rejected.map((r) => [Object.keys(r.op.fields).includes('values.b'), r.code, r.reason])).toEqual([[true, 'malformed', 'bad op']]);
+		expect(
+			h.engine.rejected.map((r) => [
+				Object.keys(r.op.fields).includes('values.b'),
+				r.code,
+				r.reason
+			])
+		).toEqual([[true, 'malformed', 'bad op']]);
 		expect(h.engine.pendingCount).toBe(0);
 		expect(h.engine.phase).toBe('idle');
 	});
@@ -148,12 +181,18 @@ describe('SyncEngine', () => {
 		h.faults.push.push(new RejectedError(426, 'Please update Markbook.'));
 		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'x' });
 		await h.scheduler.advance(300);
-		expect(h.engine.state).toMatchObject({ phase: 'blocked', blocked: { status: 426, message: 'Please update Markbook.' }, pendingCount: 1, rejected: [] });
+		expect(h.engine.state).toMatchObject({
+			phase: 'blocked',
+			blocked: { status: 426, message: 'Please update Markbook.' },
+			pendingCount: 1,
+			rejected: []
+		});
 	});
 
 	it('backs off 1 s doubling to 60 s with full jitter on 5xx and network errors, pinging before each retry', async () => {
 		const h = await harness();
-		for (let i = 0; i < 9; i++) h.faults.pull.push(i % 2 ? new ServerError(503, 'busy') : new NetworkError('down'));
+		for (let i = 0; i < 9; i++)
+			h.faults.pull.push(i % 2 ? new ServerError(503, 'busy') : new NetworkError('down'));
 		await h.engine.syncNow();
 		const delays: number[] = [];
 		for (let i = 1; i <= 9; i++) {
@@ -164,7 +203,9 @@ describe('SyncEngine', () => {
 			expect(wait, `attempt ${i}`).toBeLessThan(backoffCap(i));
 			await h.scheduler.advance(wait);
 		}
-		expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map(backoffCap)).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+		expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map(backoffCap)).toEqual([
+			1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000
+		]);
 		expect(h.engine.phase).toBe('idle');
 		// After a network error the next try starts with a heartbeat.
 		expect(h.events.filter((e) => e.includes('ping'))).toHaveLength(5);
@@ -173,7 +214,10 @@ describe('SyncEngine', () => {
 	it('goes offline with the platform and syncs when it comes back', async () => {
 		let online = true;
 		const listeners = new Set<(o: boolean) => void>();
-		const source = { isOnline: () => online, subscribe: (cb: (o: boolean) => void) => (listeners.add(cb), () => listeners.delete(cb)) };
+		const source = {
+			isOnline: () => online,
+			subscribe: (cb: (o: boolean) => void) => (listeners.add(cb), () => listeners.delete(cb))
+		};
 		const h = await harness({ online: source });
 		online = false;
 		for (const l of listeners) l(false);
@@ -193,12 +237,36 @@ describe('SyncEngine', () => {
 		// Another teacher's device, on the same server.
 		const server = h.server;
 		const stamp = `${h.clock.now() + 5}:00000:dev_other`;
-		server.push({ device: 'dev_other', ops: [{ id: 'o1', collection: 'results', record: RESULT, fields: { ...RESULT_KEY, notes: 'live' }, stamp, base: {} }] });
+		server.push({
+			device: 'dev_other',
+			ops: [
+				{
+					id: 'o1',
+					collection: 'results',
+					record: RESULT,
+					fields: { ...RESULT_KEY, notes: 'live' },
+					stamp,
+					base: {}
+				}
+			]
+		});
 		await h.scheduler.advance(0);
 		expect(h.engine.get('results', RESULT)?.['notes']).toBe('live');
 		expect(h.events).toEqual([]);
 		h.transport.disconnect();
-		server.push({ device: 'dev_other', ops: [{ id: 'o2', collection: 'results', record: RESULT, fields: { notes: 'missed' }, stamp: stamp.replace(':00000:', ':00001:'), base: {} }] });
+		server.push({
+			device: 'dev_other',
+			ops: [
+				{
+					id: 'o2',
+					collection: 'results',
+					record: RESULT,
+					fields: { notes: 'missed' },
+					stamp: stamp.replace(':00000:', ':00001:'),
+					base: {}
+				}
+			]
+		});
 		await h.scheduler.advance(0);
 		expect(h.engine.get('results', RESULT)?.['notes']).toBe('live');
 		h.transport.reconnect();
@@ -219,14 +287,31 @@ describe('SyncEngine', () => {
 		expect(values(h.server.record('results', RESULT))).toEqual({ b: 7 });
 	});
 
-	it('folds clamps into state when the device clock runs ahead', async () => {
+	it('surfaces clamps when the device clock runs ahead, and keeps the clamped stamp', async () => {
 		const h = await harness();
-		h.clock.set(h.clock.now() + 3_600_000);
-		const serverNow = h.clock.now() - 3_600_000;
-		(h.server as unknown as { now: () => number }).now = () => serverNow;
+		h.serverSkewMs = -3_600_000;
 		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'ahead' });
 		await h.scheduler.advance(1000);
-		expect(h.engine.state.clamped).toEqual([]);
-		expect(h.engine.state.clockOffsetMs).toBeLessThanOrEqual(0);
+		const { clamped, clockOffsetMs } = h.engine.state;
+		expect(clamped).toHaveLength(1);
+		expect(clamped[0]?.to < clamped[0]!.from).toBe(true);
+		expect(clockOffsetMs).toBe(-3_600_000);
+		const rec = h.engine.get('results', RESULT)!;
+		expect(rec.stamps['notes']).toBe(h.server.record('results', RESULT)?.stamps['notes']);
+		expect(rec.stamps['notes']).toBe(clamped[0]?.to);
+	});
+
+	it('re-fetches everything when the scope changes, and forgets records that left it', async () => {
+		const h = await harness();
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'x' });
+		await h.scheduler.advance(1000);
+		expect(h.engine.list('results')).toHaveLength(1);
+		h.server.hide('results', RESULT);
+		h.events.length = 0;
+		await h.engine.syncNow();
+		expect(h.events.map((e) => e.replace(/^\d+ /, ''))).toEqual(['pull since=2', 'pull since=0']);
+		expect(h.engine.list('results')).toEqual([]);
+		expect(h.engine.get('assessments', ASSESSMENT)).toBeDefined();
+		expect(await h.storage.get('meta/refetch')).toBeUndefined();
 	});
 });

@@ -23,15 +23,24 @@
  * failures: the op is marked rejected and the loop goes on.
  */
 import { SCHEMAS } from '../domain/collections';
-import { parseAssessment, type Assessment } from '../domain/assessment';
-import { validateOp } from '../domain/validate';
 import { v7 as uuidv7 } from 'uuid';
 import { backoffDelay } from './backoff';
 import { createHlcState, hlcNow, hlcReceive, maxStamp, type HlcState } from './core/stamp';
-import type { Change, FieldPath, Json, Op, Stamp, SyncedCollection, WireRecord } from './core/types';
+import type { Change, FieldPath, Json, Stamp, SyncedCollection, WireRecord } from './core/types';
 import { AuthError, NetworkError, RejectedError, isRetryableError } from './errors';
+import type { EditResult, SyncClient, SyncPhase, SyncSnapshot } from './client';
+import { buildEdit } from './edit';
 import { Outbox, opPaths, type RejectedOp } from './outbox';
-import type { Clock, Log, OnlineSource, Random, Scheduler, Storage, TimerHandle, Transport } from './ports';
+import type {
+	Clock,
+	Log,
+	OnlineSource,
+	Random,
+	Scheduler,
+	Storage,
+	TimerHandle,
+	Transport
+} from './ports';
 import { loadPullState, markSeen, pullAll, type PullState } from './pull';
 import { pushOps, type ClampReport } from './push';
 import { Replica, type SyncStatus } from './replica';
@@ -43,51 +52,6 @@ export const PUSH_DEBOUNCE_MS = 300;
 export const LAST_SYNC_KEY = 'meta/lastSyncAt';
 // Bytes kept free under the server's limit for the request envelope.
 const PUSH_ENVELOPE_BYTES = 10_000;
-
-export type SyncPhase = 'idle' | 'pushing' | 'pulling' | 'backoff' | 'offline' | 'needsSignIn' | 'blocked';
-
-/** The outcome of an edit: queued, or refused on the device with the reason. */
-export type EditResult = { ok: true; opId: string } | { ok: false; code: string; reason: string };
-
-/** Everything a page or the badge can observe. */
-export interface SyncSnapshot {
-	phase: SyncPhase;
-	online: boolean;
-	pendingCount: number;
-	lastSyncAt: number | null;
-	rejected: RejectedOp[];
-	/** When the next retry is due (phase backoff). */
-	retryAt: number | null;
-	/** The last failure, for "failed, will retry" (null after a good cycle). */
-	lastError: { name: string; message: string } | null;
-	/** Why the server refuses this device as a whole (403 deactivated, 426 update the app). */
-	blocked: { status: number; message: string } | null;
-	/** Stamps the server clamped because this device's clock ran ahead. */
-	clamped: ClampReport[];
-	/** The server's clock minus this device's, as of the last push (null: unknown). */
-	clockOffsetMs: number | null;
-}
-
-/** What pages use; the engine and a follower tab both provide it. */
-export interface SyncClient {
-	readonly state: SyncSnapshot;
-	readonly phase: SyncPhase;
-	readonly online: boolean;
-	readonly pendingCount: number;
-	readonly lastSyncAt: number | null;
-	readonly rejected: RejectedOp[];
-	subscribe(listener: () => void): () => void;
-	get(collection: SyncedCollection, id: string): WireRecord | undefined;
-	list(collection: SyncedCollection, predicate?: (record: WireRecord) => boolean): WireRecord[];
-	status(collection: SyncedCollection, id: string, path?: FieldPath): SyncStatus;
-	edit(collection: SyncedCollection, id: string, fields: Record<FieldPath, Json>): Promise<EditResult>;
-	remove(collection: SyncedCollection, id: string): Promise<EditResult>;
-	fix(opId: string, value: Json, path?: FieldPath): Promise<EditResult>;
-	discard(opId: string): Promise<boolean>;
-	syncNow(): Promise<void>;
-	resume(): void;
-	close(): Promise<void>;
-}
 
 export interface SyncEngineOptions {
 	/** This device's id (letters, digits, `_`, `-`); it is the device part of every stamp. */
@@ -130,6 +94,8 @@ export class SyncEngine implements SyncClient {
 	#clockOffsetMs: number | null = null;
 
 	#timer: TimerHandle | null = null;
+	// An edit's debounce timer is redundant once a cycle pushed everything.
+	#timerForEdit = false;
 	#running: Promise<void> | null = null;
 	#again = false;
 	#unsubOnline: (() => void) | null = null;
@@ -176,7 +142,8 @@ export class SyncEngine implements SyncClient {
 	}
 
 	#parts(): { outbox: Outbox; replica: Replica } {
-		if (!this.#outbox || !this.#replica) throw new Error('sync engine not started: call start() first');
+		if (!this.#outbox || !this.#replica)
+			throw new Error('sync engine not started: call start() first');
 		return { outbox: this.#outbox, replica: this.#replica };
 	}
 
@@ -254,7 +221,11 @@ export class SyncEngine implements SyncClient {
 	 * nothing is queued), writes it to the outbox, and only then shows it in the
 	 * replica. Resolves once the edit is durable on the device.
 	 */
-	async edit(collection: SyncedCollection, id: string, fields: Record<FieldPath, Json>): Promise<EditResult> {
+	async edit(
+		collection: SyncedCollection,
+		id: string,
+		fields: Record<FieldPath, Json>
+	): Promise<EditResult> {
 		return this.#edit(collection, id, fields, false);
 	}
 
@@ -263,48 +234,34 @@ export class SyncEngine implements SyncClient {
 		return this.#edit(collection, id, {}, true);
 	}
 
-	async #edit(collection: SyncedCollection, id: string, fields: Record<FieldPath, Json>, del: boolean): Promise<EditResult> {
+	async #edit(
+		collection: SyncedCollection,
+		id: string,
+		fields: Record<FieldPath, Json>,
+		del: boolean
+	): Promise<EditResult> {
 		await this.start();
 		const { outbox, replica } = this.#parts();
 		if (this.#closed) throw new Error('sync engine is closed');
-		const schema = SCHEMAS[collection];
 		const now = this.#o.clock.now();
-		const local = replica.get(collection, id);
-		const all: Record<FieldPath, Json> = { ...fields };
-		// Until the server has confirmed a record, every op on it carries its
-		// set-once fields, so any one of them can create it on its own.
-		if (local && !replica.serverRecord(collection, id) && schema.clientCreates) {
-			for (const f of Object.keys(schema.fields)) {
-				if (schema.fields[f]?.rule === 'immutable' && local.stamps[f] !== undefined && !(f in all) && local[f] !== undefined) {
-					all[f] = local[f] as Json;
-				}
-			}
-		}
 		const next = hlcNow(this.#hlc, now);
-		const op: Op = { id: this.#opId(now), collection, record: id, fields: all, stamp: next.stamp, base: {} };
-		if (del) op.delete = true;
-		for (const p of opPaths(op)) op.base[p] = replica.baseStamp(collection, id, p);
-
-		const assessment = this.#assessmentFor(collection, all, local);
-		const check = validateOp(op, { device: this.#o.device, existing: local ?? null, ...(assessment ? { assessment } : {}) });
-		// An assessment this device has not pulled yet: let the server judge.
-		if (!check.ok && check.code !== 'unknown_assessment') return { ok: false, code: check.code, reason: check.reason };
+		const built = buildEdit(replica, {
+			device: this.#o.device,
+			opId: this.#opId(now),
+			stamp: next.stamp,
+			collection,
+			id,
+			fields,
+			delete: del
+		});
+		if (!built.ok) return built;
+		const op = built.op;
 
 		this.#hlc = next.state;
 		await outbox.enqueue(op, now);
 		this.#changed();
 		this.#schedule(this.#o.pushDebounceMs, false);
 		return { ok: true, opId: op.id };
-	}
-
-	#assessmentFor(collection: SyncedCollection, fields: Record<FieldPath, Json>, local: WireRecord | undefined): Assessment | undefined {
-		if (collection !== 'results' && collection !== 'attempts') return undefined;
-		const id = fields['assessment'] ?? local?.['assessment'];
-		if (typeof id !== 'string') return undefined;
-		const rec = this.#parts().replica.get('assessments', id);
-		if (!rec) return undefined;
-		const parsed = parseAssessment(rec);
-		return parsed.ok ? parsed.assessment : undefined;
 	}
 
 	#opId(now: number): string {
@@ -320,12 +277,27 @@ export class SyncEngine implements SyncClient {
 	async fix(opId: string, value: Json, path?: FieldPath): Promise<EditResult> {
 		const { outbox } = this.#parts();
 		const item = outbox.get(opId);
-		if (!item || item.state !== 'rejected') return { ok: false, code: 'not_rejected', reason: 'That change is no longer waiting to be fixed.' };
+		if (!item || item.state !== 'rejected')
+			return {
+				ok: false,
+				code: 'not_rejected',
+				reason: 'That change is no longer waiting to be fixed.'
+			};
 		const paths = opPaths(item.op);
 		const target = path ?? (paths.length === 1 ? paths[0] : undefined);
-		if (target === undefined) return { ok: false, code: 'ambiguous_path', reason: 'Say which field of the change to correct.' };
+		if (target === undefined)
+			return {
+				ok: false,
+				code: 'ambiguous_path',
+				reason: 'Say which field of the change to correct.'
+			};
 		const fields: Record<FieldPath, Json> = { ...item.op.fields, [target]: value };
-		const res = await this.#edit(item.op.collection, item.op.record, fields, item.op.delete === true);
+		const res = await this.#edit(
+			item.op.collection,
+			item.op.record,
+			fields,
+			item.op.delete === true
+		);
 		if (res.ok) await outbox.discard(opId);
 		return res;
 	}
@@ -355,7 +327,8 @@ export class SyncEngine implements SyncClient {
 		// The session changed: subscribe again with it.
 		const unsub = this.#unsubRealtime;
 		this.#unsubRealtime = null;
-		if (unsub) unsub().catch((e: unknown) => this.#o.log.warn('sync: realtime unsubscribe failed', e));
+		if (unsub)
+			unsub().catch((e: unknown) => this.#o.log.warn('sync: realtime unsubscribe failed', e));
 		void this.#subscribeRealtime();
 		this.#schedule(0);
 	}
@@ -369,6 +342,7 @@ export class SyncEngine implements SyncClient {
 		if (this.#paused()) return;
 		if (!force && this.#phase === 'backoff' && this.#timer !== null) return;
 		if (this.#timer !== null) this.#o.scheduler.clearTimeout(this.#timer);
+		this.#timerForEdit = !force;
 		this.#timer = this.#o.scheduler.setTimeout(() => {
 			this.#timer = null;
 			void this.#run();
@@ -406,7 +380,8 @@ export class SyncEngine implements SyncClient {
 		try {
 			if (!this.#reachable) {
 				// Heartbeat before sending anything after a network failure.
-				if (!(await this.#o.transport.ping())) throw new NetworkError('server unreachable (heartbeat)');
+				if (!(await this.#o.transport.ping()))
+					throw new NetworkError('server unreachable (heartbeat)');
 				this.#reachable = true;
 			}
 			while (outbox.hasSendable && !this.#closed) {
@@ -433,7 +408,13 @@ export class SyncEngine implements SyncClient {
 		this.#lastError = null;
 		this.#reachable = true;
 		this.#lastSyncAt = now;
-		this.#o.storage.set(LAST_SYNC_KEY, now).catch((e: unknown) => this.#o.log.warn('sync: could not store lastSyncAt', e));
+		if (this.#timer !== null && this.#timerForEdit && !this.#parts().outbox.hasSendable) {
+			this.#o.scheduler.clearTimeout(this.#timer);
+			this.#timer = null;
+		}
+		this.#o.storage
+			.set(LAST_SYNC_KEY, now)
+			.catch((e: unknown) => this.#o.log.warn('sync: could not store lastSyncAt', e));
 		this.#phase = 'idle';
 		this.#changed();
 	}
@@ -488,7 +469,9 @@ export class SyncEngine implements SyncClient {
 			receive: (stamps) => this.#receive(stamps),
 			onRecords: (changes) => markSeen(this.#pull, changes),
 			onClamp: (report) => {
-				this.#o.log.warn(`sync: the server clamped stamp ${report.from} to ${report.to}; this device's clock runs ahead`);
+				this.#o.log.warn(
+					`sync: the server clamped stamp ${report.from} to ${report.to}; this device's clock runs ahead`
+				);
 				this.#clamped = [...this.#clamped.slice(-19), report];
 			},
 			onServerTime: (serverTime, at) => {
@@ -546,7 +529,12 @@ export class SyncEngine implements SyncClient {
 	async #onRemote(change: Change): Promise<void> {
 		if (this.#closed || !this.#replica) return;
 		try {
-			if (!change || !change.record || typeof change.record.id !== 'string' || !(change.collection in SCHEMAS)) {
+			if (
+				!change ||
+				!change.record ||
+				typeof change.record.id !== 'string' ||
+				!(change.collection in SCHEMAS)
+			) {
 				this.#o.log.warn('sync: ignoring a malformed realtime change', change);
 				return;
 			}
@@ -568,7 +556,8 @@ export class SyncEngine implements SyncClient {
 		this.#unsubOnline?.();
 		const unsub = this.#unsubRealtime;
 		this.#unsubRealtime = null;
-		if (unsub) await unsub().catch((e: unknown) => this.#o.log.warn('sync: realtime unsubscribe failed', e));
+		if (unsub)
+			await unsub().catch((e: unknown) => this.#o.log.warn('sync: realtime unsubscribe failed', e));
 		this.#listeners.clear();
 		await this.#outbox?.close();
 		await this.#replica?.close();

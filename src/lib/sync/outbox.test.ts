@@ -3,7 +3,15 @@ import { formatStamp } from './core/stamp';
 import type { Op, OpResult } from './core/types';
 import { Outbox } from './outbox';
 import { createMemoryStorage } from './storage/memory';
-import { CrashError, crashingStorage, makeOp, recordingLog, RESULT, RESULT_KEY, seedSchool } from './testing';
+import {
+	CrashError,
+	crashingStorage,
+	makeOp,
+	recordingLog,
+	RESULT,
+	RESULT_KEY,
+	seedSchool
+} from './testing';
 import { InProcessServer } from './transport/in-process';
 import type { Storage } from './ports';
 
@@ -19,12 +27,25 @@ describe('Outbox coalescing', () => {
 		await ob.enqueue(makeOp('op3', st(3), { notes: 'abc' }, { notes: st(2) }), T0);
 		const items = ob.items();
 		expect(items).toHaveLength(1);
-		expect(items[0]?.op).toMatchObject({ id: 'op3', fields: { notes: 'abc' }, stamp: st(3), base: { notes: st(0) } });
+		expect(items[0]?.op).toMatchObject({
+			id: 'op3',
+			fields: { notes: 'abc' },
+			stamp: st(3),
+			base: { notes: st(0) }
+		});
 	});
 
 	it('takes only the shared paths from an older op; the older op keeps its id and stamp', async () => {
 		const ob = await open(createMemoryStorage());
-		await ob.enqueue(makeOp('op1', st(1), { 'values.a': 1, 'values.b': 2 }, { 'values.a': null, 'values.b': null }), T0);
+		await ob.enqueue(
+			makeOp(
+				'op1',
+				st(1),
+				{ 'values.a': 1, 'values.b': 2 },
+				{ 'values.a': null, 'values.b': null }
+			),
+			T0
+		);
 		await ob.enqueue(makeOp('op2', st(2), { 'values.a': 5 }, { 'values.a': st(1) }), T0);
 		expect(ob.items().map((i) => [i.op.id, i.op.stamp, i.op.fields, i.op.base])).toEqual([
 			['op1', st(1), { 'values.b': 2 }, { 'values.b': null }],
@@ -66,7 +87,9 @@ describe('Outbox coalescing', () => {
 		];
 		await ob.settle(results);
 		expect(ob.pendingCount).toBe(0);
-		expect(ob.rejected).toEqual([{ op: expect.objectContaining({ id: 'op3' }), code: 'out_of_range', reason: 'too many' }]);
+		expect(ob.rejected).toEqual([
+			{ op: expect.objectContaining({ id: 'op3' }), code: 'out_of_range', reason: 'too many' }
+		]);
 		// A rejected op is never sent again, nor coalesced into.
 		expect(await ob.takeBatch(500, 1e6)).toEqual([]);
 		await ob.enqueue(makeOp('op4', st(9), { 'values.c': 2 }), T0);
@@ -77,7 +100,11 @@ describe('Outbox coalescing', () => {
 
 	it('bounds a batch by count and bytes, but always sends at least one op', async () => {
 		const ob = await open(createMemoryStorage());
-		for (let i = 0; i < 5; i++) await ob.enqueue({ ...makeOp(`op${i}`, st(i), { notes: 'x'.repeat(100) }), record: `rec00000000000${i}` }, T0);
+		for (let i = 0; i < 5; i++)
+			await ob.enqueue(
+				{ ...makeOp(`op${i}`, st(i), { notes: 'x'.repeat(100) }), record: `rec00000000000${i}` },
+				T0
+			);
 		expect((await ob.takeBatch(2, 1e6)).map((o) => o.id)).toEqual(['op0', 'op1']);
 		expect((await ob.takeBatch(500, 10)).map((o) => o.id)).toEqual(['op2']);
 		const size = JSON.stringify(ob.items()[3]?.op).length;
@@ -107,7 +134,10 @@ describe('Outbox coalescing', () => {
  * writes. Returns the values whose edit resolved (must survive) and the value
  * being written when it died (may survive).
  */
-async function scenario(storage: Storage, server: InProcessServer): Promise<{ sure: Record<string, unknown>; maybe: Record<string, unknown>[] }> {
+async function scenario(
+	storage: Storage,
+	server: InProcessServer
+): Promise<{ sure: Record<string, unknown>; maybe: Record<string, unknown>[] }> {
 	const sure: Record<string, unknown> = {};
 	const maybe: Record<string, unknown>[] = [];
 	const ob = await open(storage);
@@ -166,14 +196,18 @@ describe('Outbox crash points', () => {
 			const ob = await open(inner);
 			for (let guard = 0; ob.hasSendable && guard < 10; guard++) {
 				const ops = await ob.takeBatch(500, 1e6);
-				await ob.settle(server.push({ device: 'dev_test', ops: JSON.parse(JSON.stringify(ops)) as Op[] }).results);
+				await ob.settle(
+					server.push({ device: 'dev_test', ops: JSON.parse(JSON.stringify(ops)) as Op[] }).results
+				);
 			}
 			const record = server.record('results', RESULT);
 			const context = `crash after ${budget} of ${total} writes`;
 			for (const [path, value] of Object.entries(sure)) {
 				if (path === 'values.b' && value === 99) continue;
 				const later = maybe.find((m) => path in m);
-				const got = path.startsWith('values.') ? (record?.['values'] as Record<string, unknown> | undefined)?.[path.slice(7)] : record?.[path];
+				const got = path.startsWith('values.')
+					? (record?.['values'] as Record<string, unknown> | undefined)?.[path.slice(7)]
+					: record?.[path];
 				expect([value, later?.[path]], context).toContain(got);
 			}
 			// An op id seen twice carried no new value the second time (only fewer paths).
@@ -185,10 +219,13 @@ describe('Outbox crash points', () => {
 					continue;
 				}
 				expect(op.stamp, context).toBe(prev.stamp);
-				for (const p of Object.keys(op.fields)) expect(op.fields[p], context).toEqual(prev.fields[p]);
+				for (const p of Object.keys(op.fields))
+					expect(op.fields[p], context).toEqual(prev.fields[p]);
 			}
 			// Nothing applied twice.
-			const appliedIds = server.received.filter((r) => r.result.status === 'applied').map((r) => r.op.id);
+			const appliedIds = server.received
+				.filter((r) => r.result.status === 'applied')
+				.map((r) => r.op.id);
 			expect(new Set(appliedIds).size, context).toBe(appliedIds.length);
 		}
 	});

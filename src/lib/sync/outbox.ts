@@ -35,11 +35,15 @@
  *   still never coalesced into;
  * - coalescing writes the newer op first and shrinks the older one after; a
  *   crash in between leaves the path in both, which `open` repairs (the newer
- *   op carries the older op's base for the path, which identifies the pair).
+ *   op carries the older op's base for the path, which identifies the pair);
+ * - set-once fields (a result's student, assessment…) are never taken from an
+ *   older op, so every op can create its record on its own.
  *
  * All mutations run one at a time (a queue), memory changing only after the
  * storage write resolved, so memory never claims more than disk holds.
  */
+import { ruleFor } from '../domain/collections';
+import { jsonEqual } from './core/json';
 import { DELETED_PATH } from './core/schema';
 import type { FieldPath, Json, Op, OpResult, Stamp, SyncedCollection } from './core/types';
 import type { Log, Storage } from './ports';
@@ -83,6 +87,13 @@ export function opPaths(op: Op): FieldPath[] {
 	return paths;
 }
 
+// Set-once fields (a result's student, assessment…) are never taken from an
+// older op: every op on a record the server has not confirmed carries them, so
+// each op can create the record on its own, in any batch.
+function isCoalescedPath(op: Op, path: FieldPath): boolean {
+	return ruleFor(op.collection, path) !== 'immutable';
+}
+
 function keyOf(seq: number): string {
 	return OUTBOX_PREFIX + String(seq).padStart(SEQ_DIGITS, '0');
 }
@@ -103,7 +114,14 @@ function withoutPaths(op: Op, paths: readonly FieldPath[]): Op | null {
 	}
 	const keepDelete = op.delete === true && paths.indexOf(DELETED_PATH) < 0;
 	if (Object.keys(fields).length === 0 && !keepDelete) return null;
-	const out: Op = { id: op.id, collection: op.collection, record: op.record, fields, stamp: op.stamp, base };
+	const out: Op = {
+		id: op.id,
+		collection: op.collection,
+		record: op.record,
+		fields,
+		stamp: op.stamp,
+		base
+	};
 	if (keepDelete) out.delete = true;
 	return out;
 }
@@ -162,7 +180,10 @@ export class Outbox {
 		const writes: [string, unknown][] = [];
 		for (const newer of this.#sorted()) {
 			if (!this.#coalescable(newer)) continue;
-			for (const w of this.#shrinkOlder(newer, (older, path) => baseOf(older.op, path) === baseOf(newer.op, path))) {
+			for (const w of this.#shrinkOlder(
+				newer,
+				(older, path) => baseOf(older.op, path) === baseOf(newer.op, path)
+			)) {
 				writes.push(w);
 			}
 		}
@@ -185,15 +206,32 @@ export class Outbox {
 
 	// Removes `newer`'s paths from older coalescable ops of the same record
 	// (where `match` agrees), in memory; returns the storage writes.
-	#shrinkOlder(newer: OutboxEntry, match: (older: OutboxEntry, path: FieldPath) => boolean): [string, unknown][] {
+	#shrinkOlder(
+		newer: OutboxEntry,
+		match: (older: OutboxEntry, path: FieldPath) => boolean
+	): [string, unknown][] {
 		const writes: [string, unknown][] = [];
 		const paths = opPaths(newer.op);
 		for (const older of this.#sorted()) {
 			if (older.seq >= newer.seq) break;
 			if (!this.#coalescable(older)) continue;
-			if (older.op.collection !== newer.op.collection || older.op.record !== newer.op.record) continue;
-			const taken = opPaths(older.op).filter((p) => paths.indexOf(p) >= 0 && match(older, p));
+			if (older.op.collection !== newer.op.collection || older.op.record !== newer.op.record)
+				continue;
+			let taken = opPaths(older.op).filter(
+				(p) => paths.indexOf(p) >= 0 && isCoalescedPath(older.op, p) && match(older, p)
+			);
 			if (taken.length === 0) continue;
+			// Left with only set-once fields the newer op repeats: nothing of its own.
+			const rest = opPaths(older.op).filter((p) => taken.indexOf(p) < 0);
+			const fields = newer.op.fields;
+			if (
+				rest.every(
+					(p) =>
+						!isCoalescedPath(older.op, p) && p in fields && jsonEqual(fields[p], older.op.fields[p])
+				)
+			) {
+				taken = opPaths(older.op);
+			}
 			const shrunk = withoutPaths(older.op, taken);
 			if (shrunk === null) {
 				this.#entries.delete(older.seq);
@@ -247,13 +285,18 @@ export class Outbox {
 				for (const p of opPaths(older.op)) {
 					// The earliest op of a path holds the oldest base (after a crash
 					// mid-coalesce two ops may share a path).
-					if (paths.indexOf(p) >= 0 && !taken.has(p)) {
+					if (paths.indexOf(p) >= 0 && isCoalescedPath(older.op, p) && !taken.has(p)) {
 						base[p] = baseOf(older.op, p);
 						taken.add(p);
 					}
 				}
 			}
-			const entry: OutboxEntry = { seq: this.#nextSeq, op: { ...op, base }, state: 'pending', enqueuedAt };
+			const entry: OutboxEntry = {
+				seq: this.#nextSeq,
+				op: { ...op, base },
+				state: 'pending',
+				enqueuedAt
+			};
 			// Write-ahead: the new op is durable before the older ones shrink.
 			await this.#storage.set(keyOf(entry.seq), entry);
 			this.#nextSeq++;
@@ -308,7 +351,8 @@ export class Outbox {
 	/** Puts in-flight ops back to pending (the push failed or did not answer for them). */
 	release(opIds: readonly string[]): void {
 		for (const e of this.#entries.values()) {
-			if (opIds.indexOf(e.op.id) >= 0 && this.#inflight.delete(e.seq)) this.#emit(e.op.collection, e.op.record);
+			if (opIds.indexOf(e.op.id) >= 0 && this.#inflight.delete(e.seq))
+				this.#emit(e.op.collection, e.op.record);
 		}
 	}
 
@@ -328,7 +372,12 @@ export class Outbox {
 				if (!e) continue;
 				touched.push(e);
 				if (r.status === 'rejected') {
-					const entry: OutboxEntry = { ...e, state: 'rejected', code: r.code ?? 'rejected', reason: r.reason ?? 'The server refused this change.' };
+					const entry: OutboxEntry = {
+						...e,
+						state: 'rejected',
+						code: r.code ?? 'rejected',
+						reason: r.reason ?? 'The server refused this change.'
+					};
 					next.set(e.seq, entry);
 					writes.push([keyOf(e.seq), entry]);
 				} else {
@@ -392,7 +441,8 @@ export class Outbox {
 	/** Ids of the records of `collection` that have ops. */
 	recordIds(collection: SyncedCollection): string[] {
 		const ids = new Set<string>();
-		for (const e of this.#entries.values()) if (e.op.collection === collection) ids.add(e.op.record);
+		for (const e of this.#entries.values())
+			if (e.op.collection === collection) ids.add(e.op.record);
 		return [...ids];
 	}
 
@@ -411,7 +461,8 @@ export class Outbox {
 
 	/** Whether some pending op is not in flight. */
 	get hasSendable(): boolean {
-		for (const e of this.#entries.values()) if (e.state === 'pending' && !this.#inflight.has(e.seq)) return true;
+		for (const e of this.#entries.values())
+			if (e.state === 'pending' && !this.#inflight.has(e.seq)) return true;
 		return false;
 	}
 

@@ -91,7 +91,10 @@ export interface Transport {
 	 * truth), `onConnect` on every (re)connect, when the device must pull from its
 	 * cursor to catch what it missed. Resolves to an unsubscribe function.
 	 */
-	subscribe(onChange: (change: Change) => void, onConnect: () => void): Promise<() => Promise<void>>;
+	subscribe(
+		onChange: (change: Change) => void,
+		onConnect: () => void
+	): Promise<() => Promise<void>>;
 	/** Whether the server answers at all (a cheap health check). Never rejects. */
 	ping(): Promise<boolean>;
 }

@@ -55,7 +55,9 @@ export function markSeen(state: PullState, changes: readonly Change[]): void {
 
 function isPullResponse(res: unknown): res is PullResponse {
 	const r = res as PullResponse;
-	return !!r && Array.isArray(r.changes) && typeof r.cursor === 'number' && typeof r.more === 'boolean';
+	return (
+		!!r && Array.isArray(r.changes) && typeof r.cursor === 'number' && typeof r.more === 'boolean'
+	);
 }
 
 /**
@@ -80,7 +82,13 @@ export async function pullAll(ctx: PullContext, state: PullState): Promise<void>
 			state.seen = new Map();
 			continue;
 		}
-		const changes = res.changes.filter((c) => c && c.record && typeof c.record.id === 'string' && SYNCED_COLLECTIONS.indexOf(c.collection) >= 0);
+		const changes = res.changes.filter(
+			(c) =>
+				c &&
+				c.record &&
+				typeof c.record.id === 'string' &&
+				SYNCED_COLLECTIONS.indexOf(c.collection) >= 0
+		);
 		for (const c of changes) if (c.record.stamps) ctx.receive(c.record.stamps);
 		await ctx.replica.applyServer(changes, ctx.now());
 		markSeen(state, changes);

@@ -78,7 +78,12 @@ async function pushOrBisect(ctx: PushContext, ops: Op[]): Promise<void> {
 	await settle(ctx, ops, res.results, res.serverTime);
 }
 
-async function settle(ctx: PushContext, ops: Op[], results: unknown, serverTime: unknown): Promise<void> {
+async function settle(
+	ctx: PushContext,
+	ops: Op[],
+	results: unknown,
+	serverTime: unknown
+): Promise<void> {
 	const at = ctx.now();
 	if (typeof serverTime === 'number') ctx.onServerTime(serverTime, at);
 	const byId = new Map<string, OpResult>();

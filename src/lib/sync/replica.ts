@@ -13,7 +13,6 @@
  */
 import { SCHEMAS } from '../domain/collections';
 import { applyOp, applyRemote } from './core/apply';
-import { DELETED_PATH } from './core/schema';
 import { maxStamp } from './core/stamp';
 import type { Change, FieldPath, Op, Stamp, SyncedCollection, WireRecord } from './core/types';
 import { opPaths, type Outbox, type OutboxItem } from './outbox';
@@ -62,6 +61,7 @@ export class Replica {
 	#overlays = new Map<string, WireRecord | null>();
 	#writes: Promise<unknown> = Promise.resolve();
 	#unsubscribe: () => void;
+	#closed = false;
 
 	private constructor(storage: Storage, outbox: Outbox) {
 		this.#storage = storage;
@@ -92,7 +92,10 @@ export class Replica {
 		return this.#table(collection).get(id)?.record;
 	}
 
-	/** The record as the teacher sees it: server state with pending and rejected edits over it. */
+	/**
+	 * The record as the teacher sees it: server state with pending and rejected
+	 * edits over it. The object is shared with later reads: treat it as read-only.
+	 */
 	get(collection: SyncedCollection, id: string): WireRecord | undefined {
 		const key = collection + '/' + id;
 		const cached = this.#overlays.get(key);
@@ -126,7 +129,8 @@ export class Replica {
 		const server = this.serverRecord(collection, id);
 		const stamps: (Stamp | undefined)[] = [server?.stamps[path]];
 		for (const item of this.#outbox.itemsFor(collection, id)) {
-			if (item.state !== 'rejected' && opPaths(item.op).indexOf(path) >= 0) stamps.push(item.op.stamp);
+			if (item.state !== 'rejected' && opPaths(item.op).indexOf(path) >= 0)
+				stamps.push(item.op.stamp);
 		}
 		return maxStamp(...stamps);
 	}
@@ -139,17 +143,37 @@ export class Replica {
 			.filter((i) => path === undefined || opPaths(i.op).indexOf(path) >= 0);
 		const rejected = items.filter((i) => i.state === 'rejected').pop();
 		if (rejected) {
-			return { status: 'rejected', syncedAt, opId: rejected.op.id, code: rejected.code ?? 'rejected', reason: rejected.reason ?? '' };
+			return {
+				status: 'rejected',
+				syncedAt,
+				opId: rejected.op.id,
+				code: rejected.code ?? 'rejected',
+				reason: rejected.reason ?? ''
+			};
 		}
 		const pending: OutboxItem | undefined = items.filter((i) => i.state === 'pending').pop();
-		if (pending) return { status: 'pending', syncedAt, opId: pending.op.id, inflight: items.some((i) => i.inflight) };
-		const conflict = this.list('conflicts', (c) => c['collection'] === collection && c['record'] === id && c['status'] === 'open' && (path === undefined || c['field'] === path || (path === DELETED_PATH && c['field'] === DELETED_PATH)))[0];
+		if (pending)
+			return {
+				status: 'pending',
+				syncedAt,
+				opId: pending.op.id,
+				inflight: items.some((i) => i.inflight)
+			};
+		const conflict = this.list(
+			'conflicts',
+			(c) =>
+				c['collection'] === collection &&
+				c['record'] === id &&
+				c['status'] === 'open' &&
+				(path === undefined || c['field'] === path)
+		)[0];
 		if (conflict) return { status: 'conflict', syncedAt, conflictId: conflict.id };
 		return { status: 'synced', syncedAt };
 	}
 
 	// Storage writes one at a time, in the order their changes were made.
 	#write(entries: [string, unknown][]): Promise<void> {
+		if (this.#closed) return Promise.reject(new Error('replica is closed'));
 		const run = this.#writes.then(() => this.#storage.setMany(entries));
 		this.#writes = run.catch(() => undefined);
 		return run;
@@ -190,7 +214,10 @@ export class Replica {
 			const stored: StoredRecord = { record, syncedAt: prev?.syncedAt ?? now };
 			table.set(op.record, stored);
 			this.#overlays.delete(op.collection + '/' + op.record);
-			writes.set(storageKey(op.collection, op.record), [storageKey(op.collection, op.record), stored]);
+			writes.set(storageKey(op.collection, op.record), [
+				storageKey(op.collection, op.record),
+				stored
+			]);
 		}
 		if (writes.size > 0) await this.#write([...writes.values()]);
 	}
@@ -223,6 +250,7 @@ export class Replica {
 
 	/** Waits for writes in progress and stops following the outbox. */
 	async close(): Promise<void> {
+		this.#closed = true;
 		this.#unsubscribe();
 		await this.#writes;
 	}

@@ -9,7 +9,12 @@ import { formatStamp } from './core/stamp';
 import type { Op, SyncedCollection } from './core/types';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from './engine';
 import { createMemoryStorage } from './storage/memory';
-import { createInProcessTransport, InProcessServer, type Fault, type InProcessTransport } from './transport/in-process';
+import {
+	createInProcessTransport,
+	InProcessServer,
+	type Fault,
+	type InProcessTransport
+} from './transport/in-process';
 
 /** A clock that moves only when told to. */
 export class ManualClock implements Clock {
@@ -65,7 +70,9 @@ export class ManualScheduler implements Scheduler {
 		const end = this.#clock.now() + ms;
 		await flush();
 		for (;;) {
-			const due = this.#timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+			const due = this.#timers
+				.filter((t) => t.at <= end)
+				.sort((a, b) => a.at - b.at || a.id - b.id)[0];
 			if (!due) break;
 			this.#timers = this.#timers.filter((t) => t !== due);
 			this.#clock.set(Math.max(this.#clock.now(), due.at));
@@ -110,7 +117,10 @@ export class CrashError extends Error {
  * throw, as if the tab died right there. A setMany counts one write per entry
  * (the port does not promise atomicity across entries).
  */
-export function crashingStorage(inner: Storage, writesAllowed: number): Storage & { writes: number; crashed: boolean } {
+export function crashingStorage(
+	inner: Storage,
+	writesAllowed: number
+): Storage & { writes: number; crashed: boolean } {
 	const state = { writes: 0, crashed: false };
 	async function spend(): Promise<void> {
 		if (state.crashed || state.writes >= writesAllowed) {
@@ -120,7 +130,8 @@ export function crashingStorage(inner: Storage, writesAllowed: number): Storage 
 		state.writes++;
 	}
 	return Object.assign(state, {
-		get: <T>(key: string) => (state.crashed ? Promise.reject(new CrashError('crashed')) : inner.get<T>(key)),
+		get: <T>(key: string) =>
+			state.crashed ? Promise.reject(new CrashError('crashed')) : inner.get<T>(key),
 		keys: (prefix: string) => inner.keys(prefix),
 		async set(key: string, value: unknown) {
 			await spend();
@@ -141,7 +152,6 @@ export function crashingStorage(inner: Storage, writesAllowed: number): Storage 
 
 // ── a small school and an engine harness ────────────────────────────────────
 
-
 export const STUDENT = 'stu000000000001';
 export const CLASS = 'cls000000000001';
 export const ASSESSMENT = 'asm000000000001';
@@ -149,7 +159,12 @@ export const PERIOD = 'per000000000001';
 /** The id of STUDENT's result for ASSESSMENT in PERIOD. */
 export const RESULT = resultId(STUDENT, ASSESSMENT, PERIOD);
 /** The fields that create RESULT. */
-export const RESULT_KEY = { student: STUDENT, class: CLASS, assessment: ASSESSMENT, period: PERIOD };
+export const RESULT_KEY = {
+	student: STUDENT,
+	class: CLASS,
+	assessment: ASSESSMENT,
+	period: PERIOD
+};
 
 /** Seeds an `items` assessment with components a, b, c (0–10 each), as office staff would. */
 export function seedSchool(server: InProcessServer, now: number): void {
@@ -173,7 +188,13 @@ export function seedSchool(server: InProcessServer, now: number): void {
 }
 
 /** A hand-made op on RESULT (for outbox-level tests). */
-export function makeOp(id: string, stamp: string, fields: Op['fields'], base: Op['base'] = {}, collection: SyncedCollection = 'results'): Op {
+export function makeOp(
+	id: string,
+	stamp: string,
+	fields: Op['fields'],
+	base: Op['base'] = {},
+	collection: SyncedCollection = 'results'
+): Op {
 	return { id, collection, record: RESULT, fields, stamp, base };
 }
 
@@ -190,16 +211,22 @@ export interface Harness {
 	/** Faults to inject, consumed in order per call kind. */
 	faults: { push: Fault[]; pull: Fault[]; ping: Fault[] };
 	engine: SyncEngine;
+	/** The server's clock minus the device's (negative: the device runs ahead). */
+	serverSkewMs: number;
 	/** A new engine over the same storage (a restart), sharing the server. */
 	restart(overrides?: Partial<SyncEngineOptions>): Promise<SyncEngine>;
 }
 
 /** Everything an engine test needs, seeded; the engine is started. */
-export async function createHarness(seed: number, overrides: Partial<SyncEngineOptions> = {}): Promise<Harness> {
+export async function createHarness(
+	seed: number,
+	overrides: Partial<SyncEngineOptions> = {}
+): Promise<Harness> {
 	const clock = new ManualClock();
 	const t0 = clock.now();
 	const scheduler = new ManualScheduler(clock);
-	const server = new InProcessServer(() => clock.now());
+	const skew = { ms: 0 };
+	const server = new InProcessServer(() => clock.now() + skew.ms);
 	seedSchool(server, t0 - 1000);
 	const events: string[] = [];
 	const faults: Harness['faults'] = { push: [], pull: [], ping: [] };
@@ -218,7 +245,17 @@ export async function createHarness(seed: number, overrides: Partial<SyncEngineO
 	const storage = overrides.storage ?? createMemoryStorage();
 	const log = recordingLog();
 	const make = (o: Partial<SyncEngineOptions>) =>
-		createSyncEngine({ device: 'dev_test', clock, scheduler, transport, storage, random: seededRandom(seed), log, ...overrides, ...o });
+		createSyncEngine({
+			device: 'dev_test',
+			clock,
+			scheduler,
+			transport,
+			storage,
+			random: seededRandom(seed),
+			log,
+			...overrides,
+			...o
+		});
 	const h: Harness = {
 		seed,
 		clock,
@@ -230,6 +267,12 @@ export async function createHarness(seed: number, overrides: Partial<SyncEngineO
 		events,
 		faults,
 		engine: make({}),
+		get serverSkewMs() {
+			return skew.ms;
+		},
+		set serverSkewMs(ms: number) {
+			skew.ms = ms;
+		},
 		async restart(o = {}) {
 			await h.engine.close();
 			h.engine = make(o);

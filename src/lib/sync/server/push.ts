@@ -270,6 +270,8 @@ function notifyLosers(op: Op, losers: Loser[], ctx: PushContext): void {
 	for (const loser of losers) {
 		const loserDevice = parseStamp(loser.mineStamp)?.device ?? '';
 		const winnerDevice = parseStamp(loser.theirsStamp)?.device ?? '';
+		// A device overwriting its own earlier edit (a retry after a crash) is no conflict.
+		if (loserDevice === winnerDevice) continue;
 		const user = loserDevice === SERVER_DEVICE ? null : store.userOfDevice(loserDevice);
 		if (!user) continue; // an edit made in the admin UI has nobody to notify
 		const winner = winnerDevice === SERVER_DEVICE ? '' : (store.userOfDevice(winnerDevice) ?? '');

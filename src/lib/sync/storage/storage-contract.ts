@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { Storage } from '../ports';
 
 /** Runs the contract against fresh, empty storages made by `create`. */
-export function describeStorageContract(name: string, create: () => Promise<Storage> | Storage): void {
+export function describeStorageContract(
+	name: string,
+	create: () => Promise<Storage> | Storage
+): void {
 	describe(`Storage contract: ${name}`, () => {
 		it('reads back what was written, and undefined for an absent key', async () => {
 			const s = await create();

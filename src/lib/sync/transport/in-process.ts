@@ -13,7 +13,16 @@ import { applyOp } from '../core/apply';
 import { summarizeOutcomes } from '../core/merge';
 import { clampStamp } from '../core/stamp';
 import { CLOCK_MAX_AHEAD_MS, WIRE_VERSION } from '../core/types';
-import type { Change, Op, OpResult, PullResponse, PushRequest, PushResponse, SyncedCollection, WireRecord } from '../core/types';
+import type {
+	Change,
+	Op,
+	OpResult,
+	PullResponse,
+	PushRequest,
+	PushResponse,
+	SyncedCollection,
+	WireRecord
+} from '../core/types';
 import { RejectedError } from '../errors';
 import type { PullParams, Transport } from '../ports';
 
@@ -24,6 +33,8 @@ export class InProcessServer {
 	#seq = 0;
 	#subscribers = new Set<(change: Change) => void>();
 	#now: () => number;
+	#hidden = new Set<string>();
+	#scopeChanged = false;
 	/** Every op the server ever received, with the answer it gave (for assertions). */
 	readonly received: { op: Op; result: OpResult }[] = [];
 
@@ -55,8 +66,10 @@ export class InProcessServer {
 
 	/** POST /api/sync/push, synchronously. Throws RejectedError like the route's 4xx. */
 	push(req: PushRequest): PushResponse {
-		if (req.v !== undefined && req.v !== WIRE_VERSION) throw new RejectedError(426, 'Please update the app.');
-		if (!req || typeof req.device !== 'string' || !Array.isArray(req.ops)) throw new RejectedError(400, 'The request lists no ops.');
+		if (req.v !== undefined && req.v !== WIRE_VERSION)
+			throw new RejectedError(426, 'Please update the app.');
+		if (!req || typeof req.device !== 'string' || !Array.isArray(req.ops))
+			throw new RejectedError(400, 'The request lists no ops.');
 		const results = req.ops.map((op) => this.#pushOne(req.device, op));
 		return { results, cursor: this.#seq, serverTime: this.#now() };
 	}
@@ -70,18 +83,30 @@ export class InProcessServer {
 		}
 		const existing = this.record(op.collection, op.record);
 		const assessmentId = op.fields['assessment'] ?? existing?.['assessment'];
-		const aRec = typeof assessmentId === 'string' ? this.record('assessments', assessmentId) : undefined;
+		const aRec =
+			typeof assessmentId === 'string' ? this.record('assessments', assessmentId) : undefined;
 		const parsed = aRec ? parseAssessment(aRec) : undefined;
-		const check = validateOp(op, { device, existing: existing ?? null, ...(parsed?.ok ? { assessment: parsed.assessment } : {}) });
+		const check = validateOp(op, {
+			device,
+			existing: existing ?? null,
+			...(parsed?.ok ? { assessment: parsed.assessment } : {})
+		});
 		let result: OpResult;
 		if (!check.ok) {
 			result = { id: op.id, status: 'rejected', code: check.code, reason: check.reason };
 		} else {
 			const clamp = clampStamp(op.stamp, this.#now(), CLOCK_MAX_AHEAD_MS);
-			const applied = applyOp(existing, { ...op, stamp: clamp.stamp }, SCHEMAS[op.collection], { seq: this.#seq + 1 });
+			const applied = applyOp(existing, { ...op, stamp: clamp.stamp }, SCHEMAS[op.collection], {
+				seq: this.#seq + 1
+			});
 			const summary = summarizeOutcomes(applied.fieldOutcomes);
 			if (summary === 'refused') {
-				result = { id: op.id, status: 'rejected', code: 'refused', reason: 'A field of this change cannot be written.' };
+				result = {
+					id: op.id,
+					status: 'rejected',
+					code: 'refused',
+					reason: 'A field of this change cannot be written.'
+				};
 			} else {
 				if (applied.changed) {
 					this.#seq++;
@@ -100,9 +125,24 @@ export class InProcessServer {
 		return result;
 	}
 
+	/**
+	 * Takes a record out of this user's scope (a teacher removed from a class):
+	 * pulls stop returning it, and the next pull says the scope changed.
+	 */
+	hide(collection: SyncedCollection, id: string): void {
+		this.#hidden.add(collection + '/' + id);
+		this.#scopeChanged = true;
+	}
+
 	/** GET /api/sync/pull. */
 	pull(params: PullParams): PullResponse {
-		const all = [...this.#records.values()]
+		if (this.#scopeChanged && params.since > 0) {
+			this.#scopeChanged = false;
+			return { changes: [], cursor: params.since, more: true, scopeChanged: true };
+		}
+		const all = [...this.#records.entries()]
+			.filter(([key]) => !this.#hidden.has(key))
+			.map(([, r]) => r)
 			.filter((r) => r.record.seq > params.since)
 			.sort((a, b) => a.record.seq - b.record.seq);
 		const page = all.slice(0, params.limit);
@@ -149,7 +189,10 @@ export interface InProcessTransport extends Transport {
 	readonly connected: boolean;
 }
 
-export function createInProcessTransport(server: InProcessServer, options: InProcessTransportOptions = {}): InProcessTransport {
+export function createInProcessTransport(
+	server: InProcessServer,
+	options: InProcessTransportOptions = {}
+): InProcessTransport {
 	let connected = false;
 	const subs = new Set<{ onChange: (c: Change) => void; onConnect: () => void }>();
 	server.subscribe((change) => {

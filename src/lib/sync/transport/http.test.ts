@@ -1,0 +1,80 @@
+import { ClientResponseError } from 'pocketbase';
+import type PocketBase from 'pocketbase';
+import { describe, expect, it } from 'vitest';
+import { AuthError, NetworkError, RejectedError, ServerError } from '../errors';
+import { createHttpTransport, toTransportError, toWireRecord } from './http';
+
+const err = (status: number, message = 'm', isAbort = false) =>
+	new ClientResponseError({
+		status,
+		response: { message },
+		isAbort,
+		url: 'http://x/api/sync/push'
+	});
+
+describe('http transport', () => {
+	it('maps SDK failures to the named errors, keeping the cause and the server message', () => {
+		expect(toTransportError(err(0))).toBeInstanceOf(NetworkError);
+		expect(toTransportError(err(200, 'aborted', true))).toBeInstanceOf(NetworkError);
+		expect(toTransportError(new TypeError('fetch failed'))).toBeInstanceOf(NetworkError);
+		expect(toTransportError(err(401))).toBeInstanceOf(AuthError);
+		const e426 = toTransportError(err(426, 'Please update the app.'));
+		expect(e426).toBeInstanceOf(RejectedError);
+		expect(e426).toMatchObject({ status: 426, message: 'Please update the app.' });
+		expect(e426.cause).toBeInstanceOf(ClientResponseError);
+		for (const s of [400, 403, 413])
+			expect(toTransportError(err(s))).toMatchObject({ name: 'RejectedError', status: s });
+		expect(toTransportError(err(503))).toBeInstanceOf(ServerError);
+	});
+
+	it('turns a PocketBase record into a wire record', () => {
+		const rec = toWireRecord({
+			id: 'r1',
+			collectionId: 'c',
+			collectionName: 'results',
+			created: 'x',
+			updated: 'y',
+			notes: 'n',
+			stamps: { notes: 's' },
+			seq: 4,
+			deleted: false,
+			expand: {}
+		});
+		expect(rec).toEqual({ id: 'r1', notes: 'n', stamps: { notes: 's' }, seq: 4, deleted: false });
+	});
+
+	it('sends the routes of the wire contract and subscribes to PB_CONNECT and each collection', async () => {
+		const calls: unknown[] = [];
+		const topics: string[] = [];
+		const pb = {
+			send: async (path: string, opts: unknown) => {
+				calls.push([path, opts]);
+				if (path === '/api/sync/pull') throw err(500, 'boom');
+				return { results: [], cursor: 0, serverTime: 1 };
+			},
+			realtime: { subscribe: async (topic: string) => (topics.push(topic), async () => undefined) },
+			collection: (name: string) => ({
+				subscribe: async (topic: string) => (topics.push(`${name}/${topic}`), async () => undefined)
+			})
+		} as unknown as PocketBase;
+		const t = createHttpTransport(pb, { device: 'dev_1', collections: ['results', 'conflicts'] });
+		await t.push({ v: 1, device: 'dev_1', ops: [] });
+		await expect(t.pull({ since: 5, limit: 10 })).rejects.toBeInstanceOf(ServerError);
+		expect(calls).toEqual([
+			[
+				'/api/sync/push',
+				{ method: 'POST', body: { v: 1, device: 'dev_1', ops: [] }, requestKey: null }
+			],
+			[
+				'/api/sync/pull',
+				{ method: 'GET', query: { device: 'dev_1', since: 5, limit: 10 }, requestKey: null }
+			]
+		]);
+		const unsub = await t.subscribe(
+			() => undefined,
+			() => undefined
+		);
+		expect(topics).toEqual(['PB_CONNECT', 'results/*', 'conflicts/*']);
+		await unsub();
+	});
+});
