@@ -48,7 +48,8 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
-					environment: 'node'
+					environment: 'node',
+					sequence: { groupOrder: 0 }
 				}
 			},
 			{
@@ -61,6 +62,7 @@ export default defineConfig({
 					hookTimeout: 120_000,
 					// Each file starts its own PocketBase; two cores, so two at a time.
 					maxWorkers: 2,
+					sequence: { groupOrder: 1 },
 					globalSetup: ['tests/harness/global-setup.ts']
 				}
 			}

@@ -15,7 +15,8 @@ const step = (name, fn) => {
 try {
 	step('setup: dependencies, PocketBase, hooks library, app build', () => setup());
 	step('checks: svelte-check and ESLint', () => run('npm', ['run', '--silent', 'check']));
-	step('unit and integration tests (Vitest)', () => run('npx', ['vitest', 'run']));
+	step('unit tests (Vitest)', () => run('npx', ['vitest', 'run', '--project', 'unit']));
+	step('integration tests (Vitest, real PocketBase)', () => run('npx', ['vitest', 'run', '--project', 'integration']));
 	step('browser tests (Playwright, Chromium)', () => run('npx', ['playwright', 'test']));
 	console.log(`\nAll test layers passed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 } catch (error) {

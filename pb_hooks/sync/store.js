@@ -6,7 +6,6 @@
 
 const STATE_ID = 'markbooksyncsta';
 const NOT_WIRE = ['collectionId', 'collectionName', 'created', 'updated', 'expand'];
-const SYNCED = ['classes', 'students', 'periods', 'assessments', 'results', 'attempts', 'observations', 'conflicts'];
 
 /** A record as plain JSON on the wire: its fields, stamps, seq, deleted. */
 function toWire(record) {
@@ -231,4 +230,4 @@ function actorOf(e) {
 	return { id: e.auth.id, role: e.auth.getString('role') === 'coordinator' ? 'coordinator' : 'teacher' };
 }
 
-module.exports = { createStore, toWire, actorOf, SYNCED };
+module.exports = { createStore, toWire, actorOf };
