@@ -44,7 +44,7 @@ import type {
 import { loadPullState, markSeen, pullAll, type PullState } from './pull';
 import { pushOps, type ClampReport } from './push';
 import { Replica, type SyncStatus } from './replica';
-import { PUSH_MAX_BYTES, PUSH_MAX_OPS } from './core/types';
+import { CLOCK_MAX_AHEAD_MS, PUSH_MAX_BYTES, PUSH_MAX_OPS } from './core/types';
 
 /** Wait after an edit before pushing, so a burst of keystrokes coalesces. */
 export const PUSH_DEBOUNCE_MS = 300;
@@ -137,7 +137,7 @@ export class SyncEngine implements SyncClient {
 		const stamps: (Stamp | null)[] = [this.#replica.maxStamp()];
 		for (const item of this.#outbox.items()) stamps.push(item.op.stamp);
 		const latest = maxStamp(...stamps);
-		if (latest) this.#hlc = hlcReceive(this.#hlc, latest, this.#o.clock.now());
+		if (latest) this.#hlc = hlcReceive(this.#hlc, latest, this.#stampClock());
 		this.#outbox.subscribe(() => this.#changed());
 	}
 
@@ -244,7 +244,7 @@ export class SyncEngine implements SyncClient {
 		const { outbox, replica } = this.#parts();
 		if (this.#closed) throw new Error('sync engine is closed');
 		const now = this.#o.clock.now();
-		const next = hlcNow(this.#hlc, now);
+		const next = hlcNow(this.#hlc, this.#stampClock());
 		const built = buildEdit(replica, {
 			device: this.#o.device,
 			opId: this.#opId(now),
@@ -476,6 +476,11 @@ export class SyncEngine implements SyncClient {
 			},
 			onServerTime: (serverTime, at) => {
 				this.#clockOffsetMs = serverTime - at;
+				if (this.#clockOffsetMs < -CLOCK_MAX_AHEAD_MS && this.#hlc.ms > serverTime) {
+					// The clock ran ahead: bring the HLC back to the server's time, or
+					// every later stamp would stay a day ahead (see #stampClock).
+					this.#hlc = { ...this.#hlc, ms: serverTime, counter: 0 };
+				}
 			}
 		};
 	}
@@ -494,9 +499,21 @@ export class SyncEngine implements SyncClient {
 		};
 	}
 
+	/**
+	 * The wall time to stamp edits with. A device clock known (from the
+	 * server's answers) to run ahead by more than the clamp bound would stamp
+	 * offline edits later than colleagues' real later edits — the server can
+	 * only clamp to the time of the push — so it stamps with the server's time.
+	 */
+	#stampClock(): number {
+		const now = this.#o.clock.now();
+		const offset = this.#clockOffsetMs;
+		return offset !== null && offset < -CLOCK_MAX_AHEAD_MS ? now + offset : now;
+	}
+
 	#receive(stamps: Record<string, Stamp>): void {
 		const latest = maxStamp(...Object.keys(stamps).map((k) => stamps[k]));
-		if (latest) this.#hlc = hlcReceive(this.#hlc, latest, this.#o.clock.now());
+		if (latest) this.#hlc = hlcReceive(this.#hlc, latest, this.#stampClock());
 	}
 
 	// ── realtime ─────────────────────────────────────────────────────────────

@@ -51,12 +51,13 @@ export function handlePull(query: { [key: string]: string | undefined }, actor: 
 	const scope = scopeOf(actor, store);
 	if (!scope.all) {
 		// A class added to the teacher's scope holds records older than the
-		// cursor: the device must fetch everything again, from 0.
+		// cursor, and a class removed from it must leave the device: either way
+		// the device fetches everything again, from 0, and drops what is not sent.
 		const known = store.getDeviceScope(device);
 		if (since === 0) store.setDeviceScope(device, scope.classes);
-		else if (known === null || scope.classes.some((c) => known.indexOf(c) < 0)) {
+		else if (known === null || known.join(',') !== scope.classes.join(',')) {
 			return { status: 200, body: { changes: [], cursor: 0, more: true, scopeChanged: true } };
-		} else if (known.length !== scope.classes.length) store.setDeviceScope(device, scope.classes);
+		}
 	}
 
 	const changes: Change[] = [];
