@@ -15,6 +15,7 @@
  * - `pushes`: every push request as sent, with its answer or error.
  */
 import 'fake-indexeddb/auto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type PocketBase from 'pocketbase';
 import type { RecordModel } from 'pocketbase';
 import {
@@ -35,7 +36,7 @@ import type {
 	WireRecord
 } from '../../src/lib/sync/core/types';
 import { sortKeys } from '../../src/lib/sync/core/json';
-import type { TestServer } from './pocketbase';
+import { startTestServer, type TestServer } from './pocketbase';
 import { login } from './sync';
 
 export type Teacher = 'teacherA' | 'teacherB' | 'coordinator';
@@ -300,4 +301,34 @@ export async function receiptCount(admin: PocketBase, opId: string): Promise<num
 		.collection('sync_receipts')
 		.getList(1, 1, { filter: admin.filter('op_id = {:o}', { o: opId }) });
 	return list.totalItems;
+}
+
+/** A test file's school: one seeded server, and devices closed after each test. */
+export interface School {
+	server: TestServer;
+	admin: PocketBase;
+	device(teacher: Teacher, options?: DeviceOptions): Promise<Device>;
+}
+
+/** Registers the file's hooks; the fields are set once `beforeAll` has run. */
+export function useSchool(): School {
+	const devices: Device[] = [];
+	const school = {
+		async device(teacher: Teacher, options: DeviceOptions = {}): Promise<Device> {
+			const d = await makeDevice(school.server, teacher, options);
+			devices.push(d);
+			return d;
+		}
+	} as School;
+	const closeAll = () => Promise.all(devices.splice(0).map((d) => d.close()));
+	beforeAll(async () => {
+		school.server = await startTestServer({ seed: true });
+		school.admin = await school.server.admin();
+	}, 60_000);
+	afterEach(closeAll);
+	afterAll(async () => {
+		await closeAll();
+		await school.server?.stop();
+	});
+	return school;
 }

@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import type PocketBase from 'pocketbase';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS, FMS_SKILLS } from '../../scripts/lib/seed.mjs';
 import {
 	PUSH_MAX_OPS,
@@ -13,15 +13,7 @@ import {
 	type SyncedCollection,
 	type WireRecord
 } from '../../src/lib/sync/core/types';
-import {
-	canonical,
-	makeDevice,
-	serverState,
-	type Device,
-	type DeviceOptions,
-	type Teacher
-} from '../harness/devices';
-import { startTestServer, type TestServer } from '../harness/pocketbase';
+import { canonical, serverState, useSchool } from '../harness/devices';
 import { login, resultId, studentsOf } from '../harness/sync';
 
 const PERIODS = ['term1', 'term2', 'term3', 'term4'].map(
@@ -33,27 +25,12 @@ const A_OWN = DEMO_IDS.classes.teacherA;
 const B_OWN = DEMO_IDS.classes.teacherB;
 const TEACHER_A = login('teacherA').id;
 
-let server: TestServer;
+const school = useSchool();
+const device = school.device;
 let admin: PocketBase;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-	server = await startTestServer({ seed: true });
-	admin = await server.admin();
-}, 60_000);
-afterEach(async () => {
-	await Promise.all(devices.splice(0).map((d) => d.close()));
+beforeAll(() => {
+	({ admin } = school);
 });
-afterAll(async () => {
-	await Promise.all(devices.splice(0).map((d) => d.close()));
-	await server?.stop();
-});
-
-async function device(teacher: Teacher, options: DeviceOptions = {}): Promise<Device> {
-	const d = await makeDevice(server, teacher, options);
-	devices.push(d);
-	return d;
-}
 
 function key(
 	student: string,

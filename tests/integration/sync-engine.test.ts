@@ -8,7 +8,7 @@
  */
 import 'fake-indexeddb/auto';
 import type PocketBase from 'pocketbase';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../scripts/lib/seed.mjs';
 import { PUSH_DEBOUNCE_MS } from '../../src/lib/sync/index';
 import { parseStamp } from '../../src/lib/sync/core/stamp';
@@ -16,15 +16,12 @@ import type { Json, WireRecord } from '../../src/lib/sync/core/types';
 import {
 	auditCount,
 	canonical,
-	makeDevice,
 	receiptCount,
 	serverRecord,
 	waitFor,
 	type Device,
-	type DeviceOptions,
-	type Teacher
+	useSchool
 } from '../harness/devices';
-import { startTestServer, type TestServer } from '../harness/pocketbase';
 import { login, resultId, studentsOf } from '../harness/sync';
 
 const BALANCE = DEMO_IDS.assessments['static_balance'] as string; // checklist c1…c5
@@ -42,27 +39,12 @@ const B_STUDENTS = studentsOf('teacherB');
 const TEACHER_A = login('teacherA').id;
 const TEACHER_B = login('teacherB').id;
 
-let server: TestServer;
+const school = useSchool();
+const device = school.device;
 let admin: PocketBase;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-	server = await startTestServer({ seed: true });
-	admin = await server.admin();
-}, 60_000);
-afterEach(async () => {
-	await Promise.all(devices.splice(0).map((d) => d.close()));
+beforeAll(() => {
+	({ admin } = school);
 });
-afterAll(async () => {
-	await Promise.all(devices.splice(0).map((d) => d.close()));
-	await server?.stop();
-});
-
-async function device(teacher: Teacher, options: DeviceOptions = {}): Promise<Device> {
-	const d = await makeDevice(server, teacher, options);
-	devices.push(d);
-	return d;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
