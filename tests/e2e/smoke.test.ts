@@ -31,7 +31,10 @@ test('the demo teacher signs in and sees exactly their classes', async ({ page, 
 		)
 	);
 	expect((await names.allTextContents()).sort()).toEqual(expected.sort());
-	await page.screenshot({ path: 'test-results/screens/classes-teacherA-laptop.png', fullPage: true });
+	await page.screenshot({
+		path: 'test-results/screens/classes-teacherA-laptop.png',
+		fullPage: true
+	});
 });
 
 test('a wrong password is refused with a readable message and no sign-in', async ({ page }) => {
@@ -39,14 +42,18 @@ test('a wrong password is refused with a readable message and no sign-in', async
 	await page.getByLabel('Email').fill(teacherA.email);
 	await page.getByLabel('Password').fill('not-the-password');
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page.getByRole('alert')).toHaveText('That email and password do not match an account.');
+	await expect(page.getByRole('alert')).toHaveText(
+		'That email and password do not match an account.'
+	);
 	await expect(page).toHaveURL(/\/signin$/);
 });
 
 test('the service worker leaves the admin UI to PocketBase', async ({ page }) => {
 	await page.goto('/signin');
 	// Wait until the app's service worker controls the page, then open /_/.
-	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+		timeout: 15_000
+	});
 	await page.goto('/_/');
 	await expect(page).toHaveTitle(/PocketBase|Superuser|Admin/i);
 	await expect(page.getByRole('heading', { name: 'My classes' })).toHaveCount(0);
@@ -58,7 +65,20 @@ test('the office signs in to the admin UI and sees every Markbook collection', a
 	await page.getByRole('textbox', { name: /password/i }).fill(DEMO_SUPERUSER.password);
 	await page.getByRole('button', { name: /login/i }).click();
 	const sidebar = page.locator('.page-sidebar');
-	for (const name of ['users', 'classes', 'students', 'periods', 'assessments', 'results', 'attempts', 'observations', 'audit_log', 'devices', 'conflicts', 'sync_receipts']) {
+	for (const name of [
+		'users',
+		'classes',
+		'students',
+		'periods',
+		'assessments',
+		'results',
+		'attempts',
+		'observations',
+		'audit_log',
+		'devices',
+		'conflicts',
+		'sync_receipts'
+	]) {
 		await expect(sidebar.getByText(name, { exact: true })).toBeVisible();
 	}
 	await page.screenshot({ path: 'test-results/screens/admin-ui-collections.png' });

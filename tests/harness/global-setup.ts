@@ -6,5 +6,8 @@ import { ensurePocketBaseBinary, PROJECT_ROOT } from '../../scripts/lib/pocketba
 
 export default function setup(): void {
 	ensurePocketBaseBinary();
-	execFileSync(process.execPath, ['scripts/build-hooks.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+	execFileSync(process.execPath, ['scripts/build-hooks.mjs'], {
+		cwd: PROJECT_ROOT,
+		stdio: 'inherit'
+	});
 }

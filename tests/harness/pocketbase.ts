@@ -49,10 +49,12 @@ process.once('exit', () => {
 
 export async function startTestServer(opts: { seed?: boolean } = {}): Promise<TestServer> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'markbook-test-'));
-	const pb = await startPocketBase({ dataDir, superuser: DEMO_SUPERUSER }).catch((error: unknown) => {
-		rmSync(dataDir, { recursive: true, force: true });
-		throw error;
-	});
+	const pb = await startPocketBase({ dataDir, superuser: DEMO_SUPERUSER }).catch(
+		(error: unknown) => {
+			rmSync(dataDir, { recursive: true, force: true });
+			throw error;
+		}
+	);
 	let stopped = false;
 	const server: TestServer = {
 		url: pb.url,
@@ -60,7 +62,9 @@ export async function startTestServer(opts: { seed?: boolean } = {}): Promise<Te
 		async admin() {
 			const client = new PocketBase(pb.url);
 			client.autoCancellation(false);
-			await client.collection('_superusers').authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
+			await client
+				.collection('_superusers')
+				.authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
 			return client;
 		},
 		async as(email, password) {

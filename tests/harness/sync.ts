@@ -1,17 +1,31 @@
 /** Helpers for speaking the sync wire contract to a real server in tests. */
 import type PocketBase from 'pocketbase';
 import { v7 as uuidv7 } from 'uuid';
-import type { Json, Op, PullResponse, PushResponse, SyncedCollection } from '../../src/lib/sync/core/types';
+import type {
+	Json,
+	Op,
+	PullResponse,
+	PushResponse,
+	SyncedCollection
+} from '../../src/lib/sync/core/types';
 import { formatStamp } from '../../src/lib/sync/core/stamp';
 import { resultId } from '../../src/lib/sync/core/ids';
 import { DEMO_IDS, DEMO_USERS } from '../../scripts/lib/seed.mjs';
 
 export { resultId };
 
-export function login(key: 'teacherA' | 'teacherB' | 'coordinator'): { email: string; password: string; id: string } {
+export function login(key: 'teacherA' | 'teacherB' | 'coordinator'): {
+	email: string;
+	password: string;
+	id: string;
+} {
 	const user = DEMO_USERS.find((u) => u.key === key);
 	if (!user) throw new Error(`no demo user ${key}`);
-	return { email: user.email, password: user.password, id: (DEMO_IDS.users as Record<string, string>)[key] as string };
+	return {
+		email: user.email,
+		password: user.password,
+		id: (DEMO_IDS.users as Record<string, string>)[key] as string
+	};
 }
 
 /** Students of a demo class, in seed order (25 per class). */
@@ -20,7 +34,8 @@ export function studentsOf(cls: 'shared' | 'teacherA' | 'teacherB'): string[] {
 	return (DEMO_IDS['students'] as string[]).slice(offset, offset + 25);
 }
 
-export const stamp = (ms: number, counter: number, device: string): string => formatStamp(ms, counter, device);
+export const stamp = (ms: number, counter: number, device: string): string =>
+	formatStamp(ms, counter, device);
 
 /** An op with a fresh UUIDv7 id and an empty base unless given. */
 export function op(fields: Omit<Op, 'id' | 'base'> & { id?: string; base?: Op['base'] }): Op {
@@ -28,7 +43,12 @@ export function op(fields: Omit<Op, 'id' | 'base'> & { id?: string; base?: Op['b
 }
 
 /** The fields that create a result row (natural key plus class). */
-export function resultKey(student: string, cls: string, assessment: string, period: string): Record<string, Json> {
+export function resultKey(
+	student: string,
+	cls: string,
+	assessment: string,
+	period: string
+): Record<string, Json> {
 	return { student, class: cls, assessment, period };
 }
 
@@ -57,29 +77,49 @@ export interface Answer<T> {
 }
 
 /** POST /api/sync/push, returning the status instead of throwing on 4xx. */
-export async function push(pb: PocketBase, body: unknown): Promise<Answer<PushResponse & { message?: string }>> {
+export async function push(
+	pb: PocketBase,
+	body: unknown
+): Promise<Answer<PushResponse & { message?: string }>> {
 	const res = await fetch(`${pb.baseURL}/api/sync/push`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', ...(pb.authStore.token ? { authorization: pb.authStore.token } : {}) },
+		headers: {
+			'content-type': 'application/json',
+			...(pb.authStore.token ? { authorization: pb.authStore.token } : {})
+		},
 		body: typeof body === 'string' ? body : JSON.stringify(body)
 	});
 	return { status: res.status, body: await res.json() };
 }
 
-export async function pull(pb: PocketBase, device: string, since: number, limit = 500): Promise<Answer<PullResponse & { message?: string }>> {
-	const res = await fetch(`${pb.baseURL}/api/sync/pull?device=${device}&since=${since}&limit=${limit}`, {
-		headers: pb.authStore.token ? { authorization: pb.authStore.token } : {}
-	});
+export async function pull(
+	pb: PocketBase,
+	device: string,
+	since: number,
+	limit = 500
+): Promise<Answer<PullResponse & { message?: string }>> {
+	const res = await fetch(
+		`${pb.baseURL}/api/sync/pull?device=${device}&since=${since}&limit=${limit}`,
+		{
+			headers: pb.authStore.token ? { authorization: pb.authStore.token } : {}
+		}
+	);
 	return { status: res.status, body: await res.json() };
 }
 
 /** Pulls every page from `since`; returns the changes and the final cursor. */
-export async function pullAll(pb: PocketBase, device: string, since = 0, limit = 500): Promise<{ changes: PullResponse['changes']; cursor: number }> {
+export async function pullAll(
+	pb: PocketBase,
+	device: string,
+	since = 0,
+	limit = 500
+): Promise<{ changes: PullResponse['changes']; cursor: number }> {
 	const changes: PullResponse['changes'] = [];
 	let cursor = since;
 	for (;;) {
 		const page = await pull(pb, device, cursor, limit);
-		if (page.status !== 200) throw new Error(`pull answered ${page.status}: ${JSON.stringify(page.body)}`);
+		if (page.status !== 200)
+			throw new Error(`pull answered ${page.status}: ${JSON.stringify(page.body)}`);
 		changes.push(...page.body.changes);
 		cursor = page.body.cursor;
 		if (!page.body.more) return { changes, cursor };

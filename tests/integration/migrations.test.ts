@@ -9,31 +9,12 @@ import { join } from 'node:path';
 import PocketBase, { type CollectionModel } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort, MIGRATIONS_DIR } from '../../scripts/lib/pocketbase.mjs';
+import { SYNCED_COLLECTIONS } from '../../src/lib/domain/collections';
 import { PB_BIN, PROJECT_ROOT } from '../harness/pocketbase';
 
-const OURS = [
-	'classes',
-	'students',
-	'periods',
-	'assessments',
-	'results',
-	'attempts',
-	'observations',
-	'audit_log',
-	'devices',
-	'conflicts',
-	'sync_receipts'
-];
-const SYNCED = [
-	'classes',
-	'students',
-	'periods',
-	'assessments',
-	'results',
-	'attempts',
-	'observations',
-	'conflicts'
-];
+// Synced collections come from the shared library; these three are the server's own.
+const OURS = [...SYNCED_COLLECTIONS, 'audit_log', 'devices', 'sync_receipts'];
+const SYNCED = [...SYNCED_COLLECTIONS];
 const OFFICE = { email: 'office@migrations.test', password: 'migrations-test-1' };
 
 let root: string;

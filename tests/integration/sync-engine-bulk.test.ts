@@ -14,16 +14,13 @@ import {
 	type WireRecord
 } from '../../src/lib/sync/core/types';
 import { canonical, serverState, useSchool } from '../harness/devices';
-import { login, resultId, studentsOf } from '../harness/sync';
+import { resultId, studentsOf } from '../harness/sync';
+import { SHARED, A_OWN, B_OWN, TEACHER_A } from '../harness/demo';
 
 const PERIODS = ['term1', 'term2', 'term3', 'term4'].map(
 	(t) => DEMO_IDS.periods[t as 'term1'] as string
 );
 const SKILL = (key: string) => DEMO_IDS.assessments[key as 'hop'] as string;
-const SHARED = DEMO_IDS.classes.shared;
-const A_OWN = DEMO_IDS.classes.teacherA;
-const B_OWN = DEMO_IDS.classes.teacherB;
-const TEACHER_A = login('teacherA').id;
 
 const school = useSchool();
 const device = school.device;

@@ -6,7 +6,6 @@
 import 'fake-indexeddb/auto';
 import type PocketBase from 'pocketbase';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_IDS } from '../../scripts/lib/seed.mjs';
 import type { Json, WireRecord } from '../../src/lib/sync/core/types';
 import {
 	auditCount,
@@ -16,16 +15,17 @@ import {
 	waitFor,
 	useSchool
 } from '../harness/devices';
-import { login, resultId, studentsOf } from '../harness/sync';
-
-const BALANCE = DEMO_IDS.assessments['static_balance'] as string;
-const TERM1 = DEMO_IDS.periods['term1'] as string;
-const SHARED = DEMO_IDS.classes.shared;
-const B_OWN = DEMO_IDS.classes.teacherB;
-const SHARED_STUDENTS = studentsOf('shared');
-const B_STUDENTS = studentsOf('teacherB');
-const TEACHER_A = login('teacherA').id;
-const TEACHER_B = login('teacherB').id;
+import { login, resultId } from '../harness/sync';
+import {
+	BALANCE,
+	TERM1,
+	SHARED,
+	B_OWN,
+	SHARED_STUDENTS,
+	B_STUDENTS,
+	TEACHER_A,
+	TEACHER_B
+} from '../harness/demo';
 
 const school = useSchool();
 const device = school.device;

@@ -19,8 +19,8 @@ import type { Json, Stamp, WireRecord } from '../../src/lib/sync/core/types';
 import { canonical, makeDevice, serverRecord, type Device, type Teacher } from '../harness/devices';
 import { startTestServer, type TestServer } from '../harness/pocketbase';
 import { resultId, studentsOf } from '../harness/sync';
+import { SHARED } from '../harness/demo';
 
-const SHARED = DEMO_IDS.classes.shared;
 const PERIODS = ['term1', 'term2', 'term3', 'term4'].map(
 	(t) => DEMO_IDS.periods[t as 'term1'] as string
 );

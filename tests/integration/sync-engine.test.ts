@@ -9,7 +9,6 @@
 import 'fake-indexeddb/auto';
 import type PocketBase from 'pocketbase';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_IDS } from '../../scripts/lib/seed.mjs';
 import { PUSH_DEBOUNCE_MS } from '../../src/lib/sync/index';
 import { parseStamp } from '../../src/lib/sync/core/stamp';
 import type { Json, WireRecord } from '../../src/lib/sync/core/types';
@@ -22,22 +21,23 @@ import {
 	type Device,
 	useSchool
 } from '../harness/devices';
-import { login, resultId, studentsOf } from '../harness/sync';
-
-const BALANCE = DEMO_IDS.assessments['static_balance'] as string; // checklist c1…c5
-const HOP = DEMO_IDS.assessments['hop'] as string; // checklist c1…c5
-const ITEMS = DEMO_IDS.assessments['items'] as string; // q1…q10, max 1,1,1,2,2,2,2,3,3,3
-const TERM1 = DEMO_IDS.periods['term1'] as string;
-const TERM2 = DEMO_IDS.periods['term2'] as string;
-const TERM3 = DEMO_IDS.periods['term3'] as string;
-const SHARED = DEMO_IDS.classes.shared;
-const A_OWN = DEMO_IDS.classes.teacherA;
-const B_OWN = DEMO_IDS.classes.teacherB;
-const SHARED_STUDENTS = studentsOf('shared');
-const A_STUDENTS = studentsOf('teacherA');
-const B_STUDENTS = studentsOf('teacherB');
-const TEACHER_A = login('teacherA').id;
-const TEACHER_B = login('teacherB').id;
+import { resultId } from '../harness/sync';
+import {
+	BALANCE,
+	HOP,
+	ITEMS,
+	TERM1,
+	TERM2,
+	TERM3,
+	SHARED,
+	A_OWN,
+	B_OWN,
+	SHARED_STUDENTS,
+	A_STUDENTS,
+	B_STUDENTS,
+	TEACHER_A,
+	TEACHER_B
+} from '../harness/demo';
 
 const school = useSchool();
 const device = school.device;

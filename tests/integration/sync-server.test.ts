@@ -8,13 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../scripts/lib/seed.mjs';
 import { randomRecordId } from '../../src/lib/sync/core/ids';
 import { startTestServer, type TestServer } from '../harness/pocketbase';
-import { login, op, pull, pullAll, push, resultId, resultOp, stamp, studentsOf } from '../harness/sync';
-
-const BALANCE = DEMO_IDS.assessments['static_balance'] as string; // checklist c1…c5
-const ITEMS = DEMO_IDS.assessments['items'] as string; // q1…q10, max 1,1,1,2,2,2,2,3,3,3
-const TERM1 = DEMO_IDS.periods['term1'] as string;
-const SHARED = DEMO_IDS.classes.shared;
-const A_OWN = DEMO_IDS.classes.teacherA;
+import {
+	login,
+	op,
+	pull,
+	pullAll,
+	push,
+	resultId,
+	resultOp,
+	stamp,
+	studentsOf
+} from '../harness/sync';
+import { BALANCE, ITEMS, TERM1, SHARED, A_OWN } from '../harness/demo';
 
 let server: TestServer;
 let a: PocketBase;
@@ -31,14 +36,23 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 async function auditCount(record: string): Promise<number> {
-	const list = await admin.collection('audit_log').getList(1, 1, { filter: admin.filter('record = {:r}', { r: record }) });
+	const list = await admin
+		.collection('audit_log')
+		.getList(1, 1, { filter: admin.filter('record = {:r}', { r: record }) });
 	return list.totalItems;
 }
 
 describe('push', () => {
 	it('applies a checklist tick, derives the total and level, and audits it once', async () => {
 		const student = studentsOf('shared')[0] as string;
-		const tick = resultOp({ student, cls: SHARED, assessment: BALANCE, period: TERM1, fields: { 'values.c1': 1, 'values.c2': 1, 'values.c3': 1, 'values.c4': 1 }, stamp: stamp(now(), 0, 'dev_a1') });
+		const tick = resultOp({
+			student,
+			cls: SHARED,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c1': 1, 'values.c2': 1, 'values.c3': 1, 'values.c4': 1 },
+			stamp: stamp(now(), 0, 'dev_a1')
+		});
 		const res = await push(a, { device: 'dev_a1', ops: [tick] });
 		expect(res.status).toBe(200);
 		expect(res.body.results).toHaveLength(1);
@@ -59,12 +73,43 @@ describe('push', () => {
 
 	it('rejects each invalid op of a batch with a readable reason and applies the rest', async () => {
 		const [s1, s2] = studentsOf('shared') as [string, string];
-		const good = resultOp({ student: s2, cls: SHARED, assessment: ITEMS, period: TERM1, fields: { 'values.q4': 2 }, stamp: stamp(now(), 0, 'dev_a1') });
-		const outOfRange = resultOp({ student: s1, cls: SHARED, assessment: ITEMS, period: TERM1, fields: { 'values.q1': 7 }, stamp: stamp(now(), 1, 'dev_a1') });
-		const unknownComponent = resultOp({ student: s1, cls: SHARED, assessment: ITEMS, period: TERM1, fields: { 'values.q99': 1 }, stamp: stamp(now(), 2, 'dev_a1') });
+		const good = resultOp({
+			student: s2,
+			cls: SHARED,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q4': 2 },
+			stamp: stamp(now(), 0, 'dev_a1')
+		});
+		const outOfRange = resultOp({
+			student: s1,
+			cls: SHARED,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 7 },
+			stamp: stamp(now(), 1, 'dev_a1')
+		});
+		const unknownComponent = resultOp({
+			student: s1,
+			cls: SHARED,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q99': 1 },
+			stamp: stamp(now(), 2, 'dev_a1')
+		});
 		const bStudent = studentsOf('teacherB')[0] as string;
-		const notMyClass = resultOp({ student: bStudent, cls: DEMO_IDS.classes.teacherB, assessment: ITEMS, period: TERM1, fields: { 'values.q1': 1 }, stamp: stamp(now(), 3, 'dev_a1') });
-		const res = await push(a, { device: 'dev_a1', ops: [outOfRange, good, unknownComponent, notMyClass] });
+		const notMyClass = resultOp({
+			student: bStudent,
+			cls: DEMO_IDS.classes.teacherB,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 1 },
+			stamp: stamp(now(), 3, 'dev_a1')
+		});
+		const res = await push(a, {
+			device: 'dev_a1',
+			ops: [outOfRange, good, unknownComponent, notMyClass]
+		});
 		expect(res.status).toBe(200);
 		const [r1, r2, r3, r4] = res.body.results;
 		expect(r1).toMatchObject({ status: 'rejected', code: 'out_of_range' });
@@ -74,41 +119,99 @@ describe('push', () => {
 		expect(r4).toMatchObject({ status: 'rejected', code: 'not_your_class' });
 		expect(r4?.reason).toMatch(/do not teach/);
 		// Nothing of the rejected ops reached the database.
-		await expect(admin.collection('results').getOne(resultId(bStudent, ITEMS, TERM1))).rejects.toMatchObject({ status: 404 });
-		await expect(admin.collection('results').getOne(outOfRange.record)).rejects.toMatchObject({ status: 404 });
+		await expect(
+			admin.collection('results').getOne(resultId(bStudent, ITEMS, TERM1))
+		).rejects.toMatchObject({ status: 404 });
+		await expect(admin.collection('results').getOne(outOfRange.record)).rejects.toMatchObject({
+			status: 404
+		});
 	});
 
 	it('keeps both components when two teachers tick different ones concurrently', async () => {
 		const student = studentsOf('shared')[2] as string;
 		const t = now();
-		const fromA = resultOp({ student, cls: SHARED, assessment: BALANCE, period: TERM1, fields: { 'values.c1': 1 }, stamp: stamp(t, 0, 'dev_a1') });
-		const fromB = resultOp({ student, cls: SHARED, assessment: BALANCE, period: TERM1, fields: { 'values.c2': 0 }, stamp: stamp(t - 5, 0, 'dev_b1') });
-		expect((await push(b, { device: 'dev_b1', ops: [fromB] })).body.results[0]?.status).toBe('applied');
+		const fromA = resultOp({
+			student,
+			cls: SHARED,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c1': 1 },
+			stamp: stamp(t, 0, 'dev_a1')
+		});
+		const fromB = resultOp({
+			student,
+			cls: SHARED,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c2': 0 },
+			stamp: stamp(t - 5, 0, 'dev_b1')
+		});
+		expect((await push(b, { device: 'dev_b1', ops: [fromB] })).body.results[0]?.status).toBe(
+			'applied'
+		);
 		const res = await push(a, { device: 'dev_a1', ops: [fromA] });
 		// One record (natural-key id), both edits merged.
 		expect(res.body.results[0]?.record?.['values']).toEqual({ c1: 1, c2: 0 });
-		const conflicts = await a.collection('conflicts').getFullList({ filter: a.filter('record = {:r}', { r: fromA.record }) });
+		const conflicts = await a
+			.collection('conflicts')
+			.getFullList({ filter: a.filter('record = {:r}', { r: fromA.record }) });
 		expect(conflicts).toHaveLength(0);
 	});
 
 	it('lets the later stamp win the same cell and sends the loser a notice naming the winner', async () => {
 		const student = studentsOf('shared')[3] as string;
 		const t = now();
-		const fromA = resultOp({ student, cls: SHARED, assessment: BALANCE, period: TERM1, fields: { 'values.c3': 1 }, stamp: stamp(t, 0, 'dev_a1'), base: { 'values.c3': null } });
-		const fromB = resultOp({ student, cls: SHARED, assessment: BALANCE, period: TERM1, fields: { 'values.c3': 0 }, stamp: stamp(t + 10, 0, 'dev_b1'), base: { 'values.c3': null } });
+		const fromA = resultOp({
+			student,
+			cls: SHARED,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c3': 1 },
+			stamp: stamp(t, 0, 'dev_a1'),
+			base: { 'values.c3': null }
+		});
+		const fromB = resultOp({
+			student,
+			cls: SHARED,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c3': 0 },
+			stamp: stamp(t + 10, 0, 'dev_b1'),
+			base: { 'values.c3': null }
+		});
 		await push(a, { device: 'dev_a1', ops: [fromA] });
 		const res = await push(b, { device: 'dev_b1', ops: [fromB] });
 		expect(res.body.results[0]?.status).toBe('applied');
 		expect(res.body.results[0]?.record?.['values']).toEqual({ c3: 0 });
 
-		const notices = await a.collection('conflicts').getFullList({ filter: a.filter('record = {:r}', { r: fromA.record }) });
+		const notices = await a
+			.collection('conflicts')
+			.getFullList({ filter: a.filter('record = {:r}', { r: fromA.record }) });
 		expect(notices).toHaveLength(1);
-		expect(notices[0]).toMatchObject({ field: 'values.c3', mine: 1, theirs: 0, theirs_by: login('teacherB').id, status: 'open' });
+		expect(notices[0]).toMatchObject({
+			field: 'values.c3',
+			mine: 1,
+			theirs: 0,
+			theirs_by: login('teacherB').id,
+			status: 'open'
+		});
 		// B's value won: B has nothing to review.
-		expect(await b.collection('conflicts').getFullList({ filter: b.filter('record = {:r}', { r: fromA.record }) })).toHaveLength(0);
+		expect(
+			await b
+				.collection('conflicts')
+				.getFullList({ filter: b.filter('record = {:r}', { r: fromA.record }) })
+		).toHaveLength(0);
 
 		// A's late retry of an older edit is superseded and carries the server's value.
-		const stale = resultOp({ student, cls: SHARED, assessment: BALANCE, period: TERM1, fields: { 'values.c3': 1 }, stamp: stamp(t + 5, 0, 'dev_a1'), base: { 'values.c3': null } });
+		const stale = resultOp({
+			student,
+			cls: SHARED,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c3': 1 },
+			stamp: stamp(t + 5, 0, 'dev_a1'),
+			base: { 'values.c3': null }
+		});
 		const late = await push(a, { device: 'dev_a1', ops: [stale] });
 		expect(late.body.results[0]).toMatchObject({ status: 'superseded' });
 		expect(late.body.results[0]?.record?.['values']).toEqual({ c3: 0 });
@@ -116,7 +219,14 @@ describe('push', () => {
 
 	it('clamps a stamp from a clock a day ahead, so a later correct edit still wins', async () => {
 		const student = studentsOf('shared')[4] as string;
-		const ahead = resultOp({ student, cls: SHARED, assessment: BALANCE, period: TERM1, fields: { 'values.c5': 1 }, stamp: stamp(now() + 86_400_000, 0, 'dev_a1') });
+		const ahead = resultOp({
+			student,
+			cls: SHARED,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c5': 1 },
+			stamp: stamp(now() + 86_400_000, 0, 'dev_a1')
+		});
 		const res = await push(a, { device: 'dev_a1', ops: [ahead] });
 		expect(res.body.results[0]?.status).toBe('applied');
 		const clamped = res.body.results[0]?.clamped;
@@ -124,7 +234,14 @@ describe('push', () => {
 		expect(Number(clamped?.to.slice(0, 13))).toBeLessThanOrEqual(res.body.serverTime + 1);
 
 		await new Promise((r) => setTimeout(r, 5));
-		const later = resultOp({ student, cls: SHARED, assessment: BALANCE, period: TERM1, fields: { 'values.c5': 0 }, stamp: stamp(now(), 0, 'dev_b1') });
+		const later = resultOp({
+			student,
+			cls: SHARED,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c5': 0 },
+			stamp: stamp(now(), 0, 'dev_b1')
+		});
 		const res2 = await push(b, { device: 'dev_b1', ops: [later] });
 		expect(res2.body.results[0]?.status).toBe('applied');
 		expect(res2.body.results[0]?.record?.['values']).toEqual({ c5: 0 });
@@ -138,7 +255,10 @@ describe('push', () => {
 		const newer = await push(a, { v: 2, device: 'dev_a1', ops: [] });
 		expect(newer.status).toBe(426);
 		expect(newer.body.message).toMatch(/Update the app/);
-		const tooMany = await push(a, { device: 'dev_a1', ops: Array.from({ length: 501 }, () => ({})) });
+		const tooMany = await push(a, {
+			device: 'dev_a1',
+			ops: Array.from({ length: 501 }, () => ({}))
+		});
 		expect(tooMany.status).toBe(413);
 		expect((await push(server.anon(), { device: 'dev_x', ops: [] })).status).toBe(401);
 		// Another teacher's device id is not yours to push from.
@@ -147,11 +267,27 @@ describe('push', () => {
 
 	it('refuses pushes from a deactivated device and keeps its data untouched', async () => {
 		const student = studentsOf('teacherA')[0] as string;
-		const first = resultOp({ student, cls: A_OWN, assessment: BALANCE, period: TERM1, fields: { 'values.c1': 1 }, stamp: stamp(now(), 0, 'dev_lost') });
+		const first = resultOp({
+			student,
+			cls: A_OWN,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c1': 1 },
+			stamp: stamp(now(), 0, 'dev_lost')
+		});
 		expect((await push(a, { device: 'dev_lost', ops: [first] })).status).toBe(200);
-		const device = await a.collection('devices').getFirstListItem(a.filter('device_id = {:d}', { d: 'dev_lost' }));
+		const device = await a
+			.collection('devices')
+			.getFirstListItem(a.filter('device_id = {:d}', { d: 'dev_lost' }));
 		await a.collection('devices').update(device.id, { active: false });
-		const second = resultOp({ student, cls: A_OWN, assessment: BALANCE, period: TERM1, fields: { 'values.c1': 0 }, stamp: stamp(now(), 1, 'dev_lost') });
+		const second = resultOp({
+			student,
+			cls: A_OWN,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { 'values.c1': 0 },
+			stamp: stamp(now(), 1, 'dev_lost')
+		});
 		const res = await push(a, { device: 'dev_lost', ops: [second] });
 		expect(res.status).toBe(403);
 		expect(res.body.message).toMatch(/deactivated/);
@@ -162,14 +298,29 @@ describe('push', () => {
 describe('pull', () => {
 	it('returns only the user’s scope, page by page, with a cursor that never skips', async () => {
 		const student = studentsOf('teacherA')[5] as string;
-		await push(a, { device: 'dev_a1', ops: [resultOp({ student, cls: A_OWN, assessment: BALANCE, period: TERM1, fields: { 'values.c1': 1 }, stamp: stamp(now(), 0, 'dev_a1') })] });
+		await push(a, {
+			device: 'dev_a1',
+			ops: [
+				resultOp({
+					student,
+					cls: A_OWN,
+					assessment: BALANCE,
+					period: TERM1,
+					fields: { 'values.c1': 1 },
+					stamp: stamp(now(), 0, 'dev_a1')
+				})
+			]
+		});
 
 		const paged = await pullAll(b, 'dev_b_pull', 0, 7);
 		const once = await pullAll(b, 'dev_b_pull2', 0, 2000);
 		expect(paged.changes.map((c) => c.record.id)).toEqual(once.changes.map((c) => c.record.id));
 		const seqs = paged.changes.map((c) => c.record.seq);
 		expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
-		const classIds = paged.changes.filter((c) => c.collection === 'classes').map((c) => c.record.id).sort();
+		const classIds = paged.changes
+			.filter((c) => c.collection === 'classes')
+			.map((c) => c.record.id)
+			.sort();
 		expect(classIds).toEqual([SHARED, DEMO_IDS.classes.teacherB].sort());
 		// Teacher A's own class, its students and results are not B's to see.
 		expect(paged.changes.some((c) => c.record['class'] === A_OWN)).toBe(false);
@@ -183,7 +334,9 @@ describe('pull', () => {
 		const before = await pullAll(b, 'dev_b_scope', 0);
 		expect(before.changes.some((c) => c.record.id === A_OWN)).toBe(false);
 		const cls = await admin.collection('classes').getOne(A_OWN);
-		await admin.collection('classes').update(A_OWN, { teachers: [...(cls['teachers'] as string[]), login('teacherB').id] });
+		await admin
+			.collection('classes')
+			.update(A_OWN, { teachers: [...(cls['teachers'] as string[]), login('teacherB').id] });
 		try {
 			const next = await pull(b, 'dev_b_scope', before.cursor);
 			expect(next.body.scopeChanged).toBe(true);
@@ -201,11 +354,20 @@ describe('edits outside the app', () => {
 	it('stamps an admin UI edit with the server clock so an older offline edit cannot overwrite it', async () => {
 		const student = studentsOf('shared')[6] as string;
 		const offlineAt = now();
-		const create = resultOp({ student, cls: SHARED, assessment: ITEMS, period: TERM1, fields: { 'values.q1': 0 }, stamp: stamp(offlineAt - 60_000, 0, 'dev_a1') });
+		const create = resultOp({
+			student,
+			cls: SHARED,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 0 },
+			stamp: stamp(offlineAt - 60_000, 0, 'dev_a1')
+		});
 		await push(a, { device: 'dev_a1', ops: [create] });
 		const { cursor } = await pullAll(a, 'dev_a1', 0, 2000);
 
-		await admin.collection('results').update(create.record, { values: { q1: 1 }, notes: 'Checked by office' });
+		await admin
+			.collection('results')
+			.update(create.record, { values: { q1: 1 }, notes: 'Checked by office' });
 		const changed = await pullAll(a, 'dev_a1', cursor);
 		const rec = changed.changes.find((c) => c.record.id === create.record)?.record;
 		expect(rec?.['values']).toEqual({ q1: 1 });
@@ -215,7 +377,15 @@ describe('edits outside the app', () => {
 		expect(await auditCount(create.record)).toBe(2);
 
 		// The offline edit was made before the office's: it loses, and says so.
-		const offline = resultOp({ student, cls: SHARED, assessment: ITEMS, period: TERM1, fields: { 'values.q1': 0 }, stamp: stamp(offlineAt, 0, 'dev_a1'), base: { 'values.q1': create.stamp } });
+		const offline = resultOp({
+			student,
+			cls: SHARED,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 0 },
+			stamp: stamp(offlineAt, 0, 'dev_a1'),
+			base: { 'values.q1': create.stamp }
+		});
 		const res = await push(a, { device: 'dev_a1', ops: [offline] });
 		expect(res.body.results[0]?.status).toBe('superseded');
 		expect(res.body.results[0]?.record?.['values']).toEqual({ q1: 1 });
@@ -223,7 +393,14 @@ describe('edits outside the app', () => {
 
 	it('turns an API delete into a tombstone that devices receive', async () => {
 		const student = studentsOf('shared')[7] as string;
-		const create = resultOp({ student, cls: SHARED, assessment: ITEMS, period: TERM1, fields: { 'values.q2': 1 }, stamp: stamp(now(), 0, 'dev_a1') });
+		const create = resultOp({
+			student,
+			cls: SHARED,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q2': 1 },
+			stamp: stamp(now(), 0, 'dev_a1')
+		});
 		await push(a, { device: 'dev_a1', ops: [create] });
 		const { cursor } = await pullAll(b, 'dev_b1', 0, 2000);
 		await admin.collection('results').delete(create.record);
@@ -238,20 +415,40 @@ describe('observations and attempts', () => {
 	it('appends two teachers’ notes on one student without overwriting either, in their own names', async () => {
 		const student = studentsOf('shared')[8] as string;
 		const note = (by: string, text: string, device: string) =>
-			op({ collection: 'observations', record: randomRecordId(Math.random), fields: { student, class: SHARED, text, by }, stamp: stamp(now(), 0, device) });
+			op({
+				collection: 'observations',
+				record: randomRecordId(Math.random),
+				fields: { student, class: SHARED, text, by },
+				stamp: stamp(now(), 0, device)
+			});
 		const fromA = note(login('teacherA').id, 'Great catch technique today', 'dev_a1');
 		const fromB = note(login('teacherB').id, 'Needs work on balance', 'dev_b1');
 		const ra = await push(a, { device: 'dev_a1', ops: [fromA] });
 		expect(ra.body.results[0], JSON.stringify(ra.body)).toMatchObject({ status: 'applied' });
-		expect((await push(b, { device: 'dev_b1', ops: [fromB] })).body.results[0]?.status).toBe('applied');
-		const notes = await admin.collection('observations').getFullList({ filter: admin.filter('student = {:s}', { s: student }) });
-		expect(notes.map((n) => n['text']).sort()).toEqual(['Great catch technique today', 'Needs work on balance']);
+		expect((await push(b, { device: 'dev_b1', ops: [fromB] })).body.results[0]?.status).toBe(
+			'applied'
+		);
+		const notes = await admin
+			.collection('observations')
+			.getFullList({ filter: admin.filter('student = {:s}', { s: student }) });
+		expect(notes.map((n) => n['text']).sort()).toEqual([
+			'Great catch technique today',
+			'Needs work on balance'
+		]);
 		// Rewriting a note is refused.
-		const rewrite = op({ collection: 'observations', record: fromA.record, fields: { text: 'changed' }, stamp: stamp(now(), 5, 'dev_a1') });
+		const rewrite = op({
+			collection: 'observations',
+			record: fromA.record,
+			fields: { text: 'changed' },
+			stamp: stamp(now(), 5, 'dev_a1')
+		});
 		const res = await push(a, { device: 'dev_a1', ops: [rewrite] });
 		expect(res.body.results[0]?.status).toBe('rejected');
 		// Nobody records a note in a colleague's name.
 		const forged = note(login('teacherB').id, 'forged', 'dev_a1');
-		expect((await push(a, { device: 'dev_a1', ops: [forged] })).body.results[0]).toMatchObject({ status: 'rejected', code: 'wrong_author' });
+		expect((await push(a, { device: 'dev_a1', ops: [forged] })).body.results[0]).toMatchObject({
+			status: 'rejected',
+			code: 'wrong_author'
+		});
 	});
 });
