@@ -32,7 +32,8 @@ function save(e) {
 		// The audit entry names the record, so it needs its id before the save.
 		e.record.set('id', $security.randomStringWithAlphabet(15, 'abcdefghijklmnopqrstuvwxyz0123456789'));
 	}
-	let error = null;
+	// PocketBase saves inside the same transaction (e.app = tx), so the stamps,
+	// the seq and the audit entry commit with the record or not at all.
 	withStore(e, (store, tx) => {
 		const before = creating ? null : toWire(e.record.original());
 		const after = toWire(e.record);
@@ -42,14 +43,8 @@ function save(e) {
 		}
 		store.addAudit(edit.audit);
 		e.app = tx;
-		try {
-			e.next();
-		} catch (err) {
-			error = err;
-			throw err;
-		}
+		e.next();
 	});
-	if (error) throw error;
 }
 
 function remove(e) {
