@@ -1,0 +1,82 @@
+/**
+ * Sync states in a teacher's words: the one place the UI maps engine states,
+ * errors and times to text.
+ */
+import { format, formatDistanceToNowStrict, isToday } from 'date-fns';
+import type { SyncSnapshot } from '$lib/sync/client';
+import type { SyncStatus } from '$lib/sync/replica';
+
+/** The state of one cell, row or record as shown beside it. */
+export type SaveState = 'local' | 'syncing' | 'synced' | 'offline' | 'failed' | 'rejected' | 'conflict';
+
+/**
+ * A record's (or field's) state for display: pending edits are "saved on this
+ * device" while nothing is wrong, "syncing" while a push carries them, "waiting
+ * for a connection" offline, and "failed" while the engine backs off.
+ */
+export function saveStateOf(status: SyncStatus, sync: SyncSnapshot | null): SaveState {
+	switch (status.status) {
+		case 'rejected':
+			return 'rejected';
+		case 'conflict':
+			return 'conflict';
+		case 'synced':
+			return 'synced';
+		case 'pending':
+			if (!sync) return 'local';
+			if (!sync.online || sync.phase === 'offline') return 'offline';
+			if (sync.phase === 'backoff' || sync.phase === 'blocked' || sync.phase === 'needsSignIn')
+				return 'failed';
+			return status.inflight ? 'syncing' : 'local';
+	}
+}
+
+/** Short words for a state (the cell shows an icon, these are its label and title). */
+export const SAVE_STATE_WORDS: Readonly<Record<SaveState, string>> = {
+	local: 'Saved on this device',
+	syncing: 'Syncing…',
+	synced: 'Synced',
+	offline: 'Saved on this device, waiting for a connection',
+	failed: 'Saved on this device; sync failed, will retry',
+	rejected: 'Not accepted by the server',
+	conflict: 'Changed by someone else at the same time'
+};
+
+/** A glyph per state, never the only cue (always paired with words for screen readers). */
+export const SAVE_STATE_ICONS: Readonly<Record<SaveState, string>> = {
+	local: '●',
+	syncing: '↻',
+	synced: '✓',
+	offline: '⏸',
+	failed: '!',
+	rejected: '✕',
+	conflict: '⇄'
+};
+
+/** "2 min ago", or "never". */
+export function ago(ms: number | null, now: number = Date.now()): string {
+	if (ms === null) return 'never';
+	if (now - ms < 10_000) return 'just now';
+	return formatDistanceToNowStrict(ms, { addSuffix: true });
+}
+
+/** "14:05" today, "3 Mar 14:05" otherwise. */
+export function clockTime(ms: number): string {
+	return isToday(ms) ? format(ms, 'HH:mm') : format(ms, 'd MMM HH:mm');
+}
+
+/** The badge's one-line summary of the engine. */
+export function syncSummary(s: SyncSnapshot | null): string {
+	if (!s) return 'Starting…';
+	if (s.blocked) return s.blocked.status === 426 ? 'Update the app to sync' : 'This device is switched off';
+	if (s.phase === 'needsSignIn') return 'Sign in again to sync';
+	if (!s.online || s.phase === 'offline') return 'Offline';
+	if (s.phase === 'pushing' || s.phase === 'pulling') return 'Syncing…';
+	if (s.phase === 'backoff') return 'Sync failed, retrying';
+	return 'Online';
+}
+
+/** "3 unsynced" / "All synced". */
+export function pendingWords(n: number): string {
+	return n === 0 ? 'All synced' : `${n} unsynced`;
+}
