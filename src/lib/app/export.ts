@@ -16,12 +16,13 @@ import {
 	type PeriodInfo,
 	type Reader
 } from './data';
+import { valueWords } from './values';
 
-/** A component value in words a spreadsheet reader understands. */
+/** A component value in a spreadsheet: words, and empty when there is none. */
 export function cellText(assessment: Assessment, value: Json | undefined): string {
 	if (value === undefined || value === null) return '';
-	if (assessment.kind === 'checklist') return value === 1 ? 'Demonstrated' : value === 0 ? 'Not yet' : '';
-	return String(value);
+	if (assessment.kind === 'timed' && typeof value === 'number') return String(value);
+	return valueWords(assessment, value);
 }
 
 export function classResultsCsv(

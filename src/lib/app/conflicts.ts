@@ -1,0 +1,95 @@
+/**
+ * Conflict notices and rejected edits, described for the teacher, and how a
+ * notice is resolved. A resolution is an ordinary edit through the outbox:
+ * "keep mine" writes my value again (with a fresh stamp, so it wins from now
+ * on); "keep theirs" only closes the notice.
+ */
+import type { ConflictStatus } from '$lib/domain/collections';
+import type { Assessment } from '$lib/domain/assessment';
+import type { EditResult } from '$lib/sync/client';
+import type { FieldPath, Json, Op, WireRecord } from '$lib/sync/core/types';
+import { assessmentById, fullName, toStudent, type Reader } from './data';
+import { componentKeyOf, valueWords } from './values';
+
+/** What an edit was about, in words: "Mia Chen · Hop · Term 1 2026", "Eyes forward". */
+export interface EditContext {
+	title: string;
+	field: string;
+	assessment: Assessment | null;
+}
+
+function nameOf(db: Reader, collection: 'students' | 'periods', id: unknown): string {
+	if (typeof id !== 'string') return '';
+	const r = db.get(collection, id);
+	if (!r) return '';
+	return collection === 'students' ? fullName(toStudent(r)) : String(r['name'] ?? '');
+}
+
+/** Describes `path` of record `id` in `collection`, from what the device holds. */
+export function describeEdit(
+	db: Reader,
+	collection: string,
+	id: string,
+	path: FieldPath,
+	fields: Record<string, Json | undefined> = {}
+): EditContext {
+	if (collection === 'results') {
+		const rec: Record<string, unknown> = { ...(db.get('results', id) ?? {}), ...fields };
+		const assessment =
+			typeof rec['assessment'] === 'string' ? assessmentById(db, rec['assessment']) : null;
+		const key = componentKeyOf(path);
+		const label = key && assessment ? assessment.components.find((c) => c.key === key)?.label : undefined;
+		const parts = [nameOf(db, 'students', rec['student']), assessment?.name ?? '', nameOf(db, 'periods', rec['period'])];
+		return {
+			title: parts.filter((p) => p !== '').join(' · ') || 'A result',
+			field: label ?? (path === 'notes' ? 'Notes' : (key ?? path)),
+			assessment
+		};
+	}
+	if (collection === 'observations') {
+		return { title: `Note about ${nameOf(db, 'students', fields['student']) || 'a student'}`, field: 'Note', assessment: null };
+	}
+	if (collection === 'attempts') {
+		return { title: `Timed attempt of ${nameOf(db, 'students', fields['student']) || 'a student'}`, field: 'Time', assessment: null };
+	}
+	return { title: collection, field: path, assessment: null };
+}
+
+/** One value of a notice or an op, in words. */
+export function shown(context: EditContext, value: Json | undefined): string {
+	return valueWords(context.assessment, value);
+}
+
+/** The first path an op writes other than the set-once key fields. */
+export function mainPath(op: Op): FieldPath {
+	const paths = Object.keys(op.fields);
+	return paths.find((p) => p.startsWith('values.') || p === 'notes' || p === 'text' || p === 'seconds') ?? paths[0] ?? '';
+}
+
+/** What resolving a notice needs of the sync client. */
+export interface Editor {
+	edit(collection: 'results' | 'conflicts', id: string, fields: Record<FieldPath, Json>): Promise<EditResult>;
+}
+
+/**
+ * Resolves one notice. `value` is written to the record first (keep mine /
+ * edit); the notice is closed only if that edit was accepted on the device.
+ */
+export async function resolveConflict(
+	sync: Editor,
+	notice: WireRecord,
+	status: Exclude<ConflictStatus, 'open'>,
+	value?: Json
+): Promise<EditResult> {
+	if (status === 'kept_mine' || status === 'edited') {
+		const collection = notice['collection'];
+		const record = notice['record'];
+		const field = notice['field'];
+		if (collection !== 'results' || typeof record !== 'string' || typeof field !== 'string') {
+			return { ok: false, code: 'unsupported', reason: 'This notice cannot be resolved here.' };
+		}
+		const written = await sync.edit('results', record, { [field]: value === undefined ? (notice['mine'] as Json) : value });
+		if (!written.ok) return written;
+	}
+	return sync.edit('conflicts', notice.id, { status });
+}

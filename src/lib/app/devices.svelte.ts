@@ -1,0 +1,156 @@
+/**
+ * The teacher's devices (the `devices` collection, own rows only) and this
+ * device's report to it: a name people recognise, the platform, the app
+ * version and how many edits are still unsynced or refused here, so the
+ * devices page can say "the iPad has 12 unsynced edits" when it was last seen.
+ */
+import { version } from '$app/environment';
+import type { RecordModel } from 'pocketbase';
+import { pb } from '$lib/pocketbase';
+
+/** Report at most this often while counts change. */
+export const DEVICE_REPORT_INTERVAL_MS = 30_000;
+const CACHE_KEY = 'markbook-devices';
+
+export interface DeviceInfo {
+	id: string;
+	deviceId: string;
+	name: string;
+	platform: string;
+	appVersion: string;
+	lastSyncAt: number | null;
+	pending: number;
+	failed: number;
+	active: boolean;
+}
+
+function toDevice(r: RecordModel): DeviceInfo {
+	const last = String(r['last_sync_at'] ?? '');
+	return {
+		id: r.id,
+		deviceId: String(r['device_id'] ?? ''),
+		name: String(r['name'] ?? ''),
+		platform: String(r['platform'] ?? ''),
+		appVersion: String(r['app_version'] ?? ''),
+		lastSyncAt: last === '' ? null : Date.parse(last.replace(' ', 'T')),
+		pending: Number(r['pending'] ?? 0),
+		failed: Number(r['failed'] ?? 0),
+		active: r['active'] === true
+	};
+}
+
+/** "Chrome on iPad", from the user agent: what a teacher calls the device. */
+export function describeBrowser(ua: string): { name: string; platform: string } {
+	const platform = /iPad/.test(ua) || (/Macintosh/.test(ua) && /Mobile|Touch/.test(ua))
+		? 'iPad'
+		: /iPhone/.test(ua)
+			? 'iPhone'
+			: /Android/.test(ua)
+				? 'Android'
+				: /CrOS/.test(ua)
+					? 'Chromebook'
+					: /Windows/.test(ua)
+						? 'Windows'
+						: /Mac OS X|Macintosh/.test(ua)
+							? 'Mac'
+							: /Linux/.test(ua)
+								? 'Linux'
+								: 'Unknown';
+	const browser = /Edg\//.test(ua)
+		? 'Edge'
+		: /Firefox\//.test(ua)
+			? 'Firefox'
+			: /Chrome\/|Chromium\/|CriOS\//.test(ua)
+				? 'Chrome'
+				: /Safari\//.test(ua)
+					? 'Safari'
+					: 'Browser';
+	return { name: `${browser} on ${platform}`, platform };
+}
+
+/** The teacher's devices, newest sync first; the last list seen when offline. */
+export async function listDevices(): Promise<{ devices: DeviceInfo[]; cachedAt: number | null }> {
+	try {
+		const rows = await pb.collection('devices').getFullList({ sort: '-last_sync_at', requestKey: null });
+		const devices = rows.map(toDevice);
+		localStorage.setItem(CACHE_KEY, JSON.stringify({ at: Date.now(), devices }));
+		return { devices, cachedAt: null };
+	} catch (e) {
+		const raw = localStorage.getItem(CACHE_KEY);
+		if (!raw) throw e;
+		const cached = JSON.parse(raw) as { at: number; devices: DeviceInfo[] };
+		return { devices: cached.devices, cachedAt: cached.at };
+	}
+}
+
+/** Switches a device off: the server refuses its pushes until the office switches it on. */
+export async function deactivateDevice(id: string): Promise<void> {
+	await pb.collection('devices').update(id, { active: false }, { requestKey: null });
+}
+
+/** Tells the server this device's name and counters (best effort; retried next time). */
+export async function reportDevice(
+	deviceId: string,
+	counts: { pending: number; failed: number }
+): Promise<boolean> {
+	try {
+		const row = await pb
+			.collection('devices')
+			.getFirstListItem(pb.filter('device_id = {:d}', { d: deviceId }), { requestKey: null });
+		const { name, platform } = describeBrowser(navigator.userAgent);
+		await pb.collection('devices').update(
+			row.id,
+			{
+				// Keep a name the teacher chose; fill it in otherwise.
+				...(String(row['name'] ?? '') === '' ? { name } : {}),
+				platform,
+				app_version: version,
+				pending: counts.pending,
+				failed: counts.failed
+			},
+			{ requestKey: null }
+		);
+		return true;
+	} catch {
+		return false; // not registered yet (first sync pending) or offline
+	}
+}
+
+/** Renames a device. */
+export async function renameDevice(id: string, name: string): Promise<void> {
+	await pb.collection('devices').update(id, { name: name.trim() }, { requestKey: null });
+}
+
+/**
+ * Reports this device's counters when they change, at most every
+ * DEVICE_REPORT_INTERVAL_MS (the last change is always sent).
+ */
+export class DeviceReporter {
+	#sent = '';
+	#due: { device: string; pending: number; failed: number } | null = null;
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#lastAt = 0;
+
+	update(device: string, pending: number, failed: number): void {
+		const key = `${device}|${pending}|${failed}`;
+		if (key === this.#sent) return;
+		this.#due = { device, pending, failed };
+		if (this.#timer !== null) return;
+		const wait = Math.max(0, this.#lastAt + DEVICE_REPORT_INTERVAL_MS - Date.now());
+		this.#timer = setTimeout(() => void this.#flush(), wait);
+	}
+
+	async #flush(): Promise<void> {
+		this.#timer = null;
+		const due = this.#due;
+		if (!due) return;
+		this.#due = null;
+		this.#lastAt = Date.now();
+		if (await reportDevice(due.device, due)) this.#sent = `${due.device}|${due.pending}|${due.failed}`;
+	}
+
+	close(): void {
+		if (this.#timer !== null) clearTimeout(this.#timer);
+		this.#timer = null;
+	}
+}
