@@ -6,23 +6,24 @@ import { createBrowserSyncEngine, type BrowserSync } from './browser';
 import { recordingLog, RESULT, RESULT_KEY, seedSchool } from './testing';
 import { InProcessServer } from './transport/in-process';
 
-/** navigator.locks, exclusive mode only. */
+/** navigator.locks: exclusive mode, with and without `ifAvailable`. */
 function fakeLocks() {
 	const queues = new Map<string, (() => void)[]>();
+	type Callback = (lock: { name: string } | null) => Promise<unknown>;
 	return {
-		request(name: string, cb: () => Promise<unknown>): Promise<unknown> {
+		request(name: string, options: { ifAvailable?: boolean }, cb: Callback): Promise<unknown> {
+			const q = queues.get(name) ?? [];
+			queues.set(name, q);
+			if (options.ifAvailable && q.length > 0) return cb(null);
 			return new Promise((resolve, reject) => {
 				const run = () => {
-					cb()
+					cb({ name })
 						.then(resolve, reject)
 						.finally(() => {
-							const q = queues.get(name) ?? [];
 							q.shift();
 							q[0]?.();
 						});
 				};
-				const q = queues.get(name) ?? [];
-				queues.set(name, q);
 				q.push(run);
 				if (q.length === 1) run();
 			});
@@ -78,7 +79,8 @@ describe('browser wiring', () => {
 		const pb = fakePb(server);
 		const log = recordingLog();
 		const a = await createBrowserSyncEngine(pb, { userId: 'user1', log });
-		await until(() => a.leader);
+		// A lone tab leads as soon as it has started.
+		expect(a.leader).toBe(true);
 		const b = await createBrowserSyncEngine(pb, { userId: 'user1', log });
 		tabs = [a, b];
 		expect(b.leader).toBe(false);

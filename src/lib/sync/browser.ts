@@ -126,6 +126,8 @@ class TabSync implements BrowserSync {
 	#pending = new Map<
 		string,
 		{
+			method: LeaderMethod;
+			args: unknown[];
 			resolve: (v: unknown) => void;
 			reject: (e: Error) => void;
 			timer: ReturnType<typeof setTimeout>;
@@ -164,15 +166,35 @@ class TabSync implements BrowserSync {
 			await this.#lead();
 			return;
 		}
-		// The callback runs when this tab gets the lock; holding its promise open
-		// keeps the lock until close() or the tab goes away.
-		locks
-			.request(`${this.#name}-lock`, async () => {
-				if (this.#closed) return;
-				await this.#lead();
-				await new Promise<void>((resolve) => (this.#releaseLock = resolve));
-			})
-			.catch((e: unknown) => this.#log.error('sync: could not take the sync lock', e));
+		// Take the lock at once if it is free, and only then resolve: a lone tab
+		// leads from its first edit (a follower's edit needs a leader to answer).
+		if (await this.#requestLock(locks, true)) return;
+		// Another tab leads: follow it, and queue to take over when it goes.
+		void this.#requestLock(locks, false);
+	}
+
+	/**
+	 * Requests the sync lock (`ifAvailable`: only if free now). Resolves true
+	 * once this tab leads, false if the lock was taken; the callback holding
+	 * its promise open keeps the lock until close() or the tab goes away.
+	 */
+	#requestLock(locks: LockManager, ifAvailable: boolean): Promise<boolean> {
+		return new Promise<boolean>((resolveLed) => {
+			locks
+				.request(`${this.#name}-lock`, { ifAvailable }, async (lock) => {
+					if (!lock || this.#closed) {
+						resolveLed(false);
+						return;
+					}
+					await this.#lead();
+					resolveLed(true);
+					await new Promise<void>((resolve) => (this.#releaseLock = resolve));
+				})
+				.catch((e: unknown) => {
+					this.#log.error('sync: could not take the sync lock', e);
+					resolveLed(false);
+				});
+		});
 	}
 
 	async #lead(): Promise<void> {
@@ -198,7 +220,20 @@ class TabSync implements BrowserSync {
 		this.#follow(engine);
 		engine.subscribe(() => this.#scheduleBroadcast());
 		await this.#follower.close();
+		this.#runUnansweredCalls(engine);
 		this.#log.info('sync: this tab syncs');
+	}
+
+	// Calls this tab sent while following that no leader answered (the leading
+	// tab was closing: its lock is how we got here) are run here now, so an edit
+	// made during a handover is never lost. A call the old leader ran but could
+	// not answer runs twice: an edit sets the same values again, which is harmless.
+	#runUnansweredCalls(engine: SyncEngine): void {
+		for (const [id, call] of [...this.#pending]) {
+			this.#pending.delete(id);
+			clearTimeout(call.timer);
+			this.#invoke(engine, call.method, call.args).then(call.resolve, call.reject);
+		}
 	}
 
 	// Points our listeners at `client` (the follower first, the engine once leading).
@@ -285,7 +320,7 @@ class TabSync implements BrowserSync {
 				this.#pending.delete(id);
 				reject(new Error('The tab that syncs did not answer. Try again, or reload this tab.'));
 			}, LEADER_REPLY_TIMEOUT_MS);
-			this.#pending.set(id, { resolve, reject, timer });
+			this.#pending.set(id, { method, args, resolve, reject, timer });
 			this.#post({ t: 'call', id, method, args });
 		});
 	}

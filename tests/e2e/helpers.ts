@@ -1,0 +1,92 @@
+/**
+ * What the browser tests share: signing in as a demo teacher, the office's
+ * REST access, the demo ids, and screenshots into test-results/screens/.
+ */
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { DEMO_IDS, DEMO_SUPERUSER, DEMO_USERS } from '../../scripts/lib/seed.mjs';
+import { expect } from './fixtures';
+
+export { DEMO_IDS };
+
+export type DemoKey = 'teacherA' | 'teacherB' | 'coordinator';
+
+export const TABLET = { width: 820, height: 1180 } as const;
+export const LAPTOP = { width: 1280, height: 800 } as const;
+
+export function demoUser(key: DemoKey): { email: string; password: string; id: string; name: string } {
+	const u = DEMO_USERS.find((x) => x.key === key);
+	if (!u) throw new Error(`no demo user ${key}`);
+	return u;
+}
+
+/** Signs in through the sign-in page and waits for the first sync to finish. */
+export async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
+	await page.goto('/signin');
+	await page.getByLabel('Email').fill(who.email);
+	await page.getByLabel('Password').fill(who.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/classes$/);
+	await waitForSynced(page);
+}
+
+/** Waits until the badge says nothing is unsynced and a sync has happened. */
+export async function waitForSynced(page: Page, timeout = 15_000): Promise<void> {
+	await expect(page.getByTestId('pending-count')).toHaveAttribute('data-pending', '0', { timeout });
+	await expect(page.getByTestId('sync-badge')).not.toContainText('Last synced never', { timeout });
+}
+
+/** A new browser context (own storage: another device) signed in as `key`. */
+export async function deviceFor(
+	browser: Browser,
+	key: DemoKey | { email: string; password: string },
+	viewport: { width: number; height: number } = LAPTOP,
+	baseURL?: string
+): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({
+		viewport,
+		...(baseURL ? { baseURL } : {}),
+		hasTouch: viewport.width < 1000
+	});
+	const page = await context.newPage();
+	await signIn(page, typeof key === 'string' ? demoUser(key) : key);
+	return { context, page };
+}
+
+/** Waits for the service worker to control the page (needed before going offline). */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+		timeout: 15_000
+	});
+}
+
+/** A superuser token for the office's REST calls. */
+export async function officeToken(baseURL: string): Promise<string> {
+	const res = await fetch(`${baseURL}/api/collections/_superusers/auth-with-password`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ identity: DEMO_SUPERUSER.email, password: DEMO_SUPERUSER.password })
+	});
+	if (!res.ok) throw new Error(`office sign-in failed: ${res.status}`);
+	return ((await res.json()) as { token: string }).token;
+}
+
+/** The office's REST call (admin UI equivalent); throws on an error status. */
+export async function office<T = Record<string, unknown>>(
+	baseURL: string,
+	method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+	path: string,
+	body?: unknown
+): Promise<T> {
+	const res = await fetch(`${baseURL}${path}`, {
+		method,
+		headers: { authorization: await officeToken(baseURL), 'content-type': 'application/json' },
+		...(body === undefined ? {} : { body: JSON.stringify(body) })
+	});
+	if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+	return (res.status === 204 ? {} : await res.json()) as T;
+}
+
+/** A full-page screenshot under test-results/screens/ (looked at by people, not compared). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+	await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+}
