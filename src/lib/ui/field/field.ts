@@ -2,6 +2,7 @@
  * Field mode's rules, apart from its components: what a tap on a checklist
  * toggle does, when a student is fully observed, how a time is written.
  */
+import { CHECKLIST_WORDS } from '$lib/app/values';
 import type { Assessment } from '$lib/domain/assessment';
 import { withSelection } from '$lib/app/selection';
 import type { EditResult } from '$lib/sync/client';
@@ -12,9 +13,9 @@ export type Mark = 'demonstrated' | 'not_yet' | 'not_observed';
 
 /** The words, glyph and meaning of each mark (never colour alone). */
 export const MARKS: Readonly<Record<Mark, { words: string; icon: string }>> = {
-	demonstrated: { words: 'Demonstrated', icon: '✓' },
-	not_yet: { words: 'Not yet', icon: '✗' },
-	not_observed: { words: 'Not observed', icon: '–' }
+	demonstrated: { words: CHECKLIST_WORDS[1], icon: '✓' },
+	not_yet: { words: CHECKLIST_WORDS[0], icon: '✗' },
+	not_observed: { words: CHECKLIST_WORDS.none, icon: '–' }
 };
 
 /** A stored checklist value as a mark: 1 demonstrated, 0 not yet, anything else not observed. */

@@ -5,6 +5,7 @@
  * becomes a value, and `validateComponentValue` (the server's own check)
  * decides whether it is acceptable and says why not.
  */
+import { CHECKLIST_WORDS } from '$lib/app/values';
 import {
 	componentMax,
 	componentScale,
@@ -51,7 +52,9 @@ export function cellWords(
 ): string {
 	switch (kind) {
 		case 'checklist':
-			return v === DEMONSTRATED ? 'demonstrated' : v === NOT_YET ? 'not yet' : 'not observed';
+			return (
+				v === DEMONSTRATED ? CHECKLIST_WORDS[1] : v === NOT_YET ? CHECKLIST_WORDS[0] : CHECKLIST_WORDS.none
+			).toLowerCase();
 		case 'items':
 			return isEmpty(v)
 				? 'not scored'
