@@ -1,8 +1,11 @@
 /// <reference path="../../pb_data/types.d.ts" />
 // The ServerStore port (src/lib/sync/server/store.ts) over PocketBase's $app,
 // made once per request inside its transaction. Hand-written: it is the only
-// place that knows PocketBase's record API. Reads are cached for the request;
-// the sequence counter and the HLC are written back once, by flush().
+// place that knows PocketBase's record API. Reads are cached for the request
+// (and loaded in bulk by prefetch); writes of synced records, audit entries
+// and receipts are buffered and written by flush() with bulk SQL (sql.js),
+// with the sequence counter and the HLC. After the commit, broadcast() sends
+// the changed records to realtime subscribers (realtime.js).
 
 const STATE_ID = 'markbooksyncsta';
 const NOT_WIRE = ['collectionId', 'collectionName', 'created', 'updated', 'expand'];
@@ -39,20 +42,43 @@ function firstOrNull(app, collection, key, value) {
 	}
 }
 
-/** Filters for what a user may read, per collection (mirrors the API rules). */
-const SCOPE_FILTERS = {
-	classes: 'teachers.id ?= {:user}',
-	students: 'classes.teachers.id ?= {:user}',
-	results: 'class.teachers.id ?= {:user}',
-	observations: 'class.teachers.id ?= {:user}',
-	attempts: 'student.classes.teachers.id ?= {:user}'
+/**
+ * What a teacher may read, per collection, in SQL over the classes they teach
+ * ({:classes}, a JSON array); mirrors the list rules in pb_migrations.
+ */
+const TAUGHT = 'SELECT value FROM json_each({:classes})';
+const SQL_SCOPES = {
+	classes: 'id IN (' + TAUGHT + ')',
+	students: 'EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(students.classes) THEN students.classes ELSE \'[]\' END) c WHERE c.value IN (' + TAUGHT + '))',
+	results: '`class` IN (' + TAUGHT + ')',
+	observations: '`class` IN (' + TAUGHT + ')',
+	attempts:
+		'student IN (SELECT s.id FROM students s, json_each(CASE WHEN json_valid(s.classes) THEN s.classes ELSE \'[]\' END) c WHERE c.value IN (' + TAUGHT + '))'
 };
 
 function createStore(app) {
+	const sql = require(`${__hooks}/sync/sql.js`);
 	const state = app.findRecordById('sync_state', STATE_ID);
 	let seq = state.getInt('seq');
 	let hlc = jsonField(state, 'hlc') || { ms: 0, counter: 0, device: 'server' };
-	const cache = { assessments: {}, students: {}, devices: {}, taught: {} };
+	const cache = { assessments: {}, students: {}, devices: {}, taught: {}, records: {}, receipts: {}, attempts: null };
+	// Buffered writes: records by collection and id (last wins), rows in order.
+	const pending = { records: {}, order: [], receipts: [], audits: [] };
+	let committed = [];
+
+	function recordKey(collection, id) {
+		return collection + '/' + id;
+	}
+
+	function bufferRecord(collection, wire) {
+		const key = recordKey(collection, wire.id);
+		if (!(key in pending.records)) pending.order.push(key);
+		pending.records[key] = { collection, record: wire };
+	}
+
+	function inList(ids) {
+		return { where: 'id IN (SELECT value FROM json_each({:ids}))', params: { ids: JSON.stringify(ids) } };
+	}
 
 	function device(deviceId) {
 		if (!(deviceId in cache.devices)) cache.devices[deviceId] = firstOrNull(app, 'devices', 'device_id', deviceId);
@@ -84,35 +110,47 @@ function createStore(app) {
 		nextSeq: () => ++seq,
 		currentSeq: () => seq,
 
+		prefetch(plan) {
+			if (plan.opIds.length > 0) {
+				for (const id of plan.opIds) cache.receipts[id] = null;
+				const rows = arrayOf(new DynamicModel({ op_id: '', result: '' }));
+				app.db()
+					.newQuery('SELECT op_id, result FROM sync_receipts WHERE op_id IN (SELECT value FROM json_each({:ids}))')
+					.bind({ ids: JSON.stringify(plan.opIds) })
+					.all(rows);
+				for (const r of rows) cache.receipts[r.op_id] = JSON.parse(r.result);
+			}
+			for (const { collection, ids } of plan.records) {
+				for (const id of ids) {
+					if (!(recordKey(collection, id) in cache.records)) cache.records[recordKey(collection, id)] = null;
+				}
+				const q = inList(ids);
+				for (const r of sql.selectWire(app, collection, q.where, q.params)) cache.records[recordKey(collection, r.id)] = r;
+			}
+		},
 		getRecord(collection, id) {
-			const r = findOrNull(app, collection, id);
-			return r ? toWire(r) : null;
-		},
-		putRecord(collection, wire) {
-			let r = findOrNull(app, collection, wire.id);
-			if (!r) {
-				r = new Record(app.findCachedCollectionByNameOrId(collection));
-				r.set('id', wire.id);
+			const key = recordKey(collection, id);
+			if (key in pending.records) return pending.records[key].record;
+			if (!(key in cache.records)) {
+				const r = findOrNull(app, collection, id);
+				cache.records[key] = r ? toWire(r) : null;
 			}
-			for (const key of Object.keys(wire)) {
-				if (key === 'id' || NOT_WIRE.indexOf(key) >= 0) continue;
-				r.set(key, wire[key]);
-			}
-			app.save(r);
+			return cache.records[key];
 		},
+		putRecord: bufferRecord,
 
 		getReceipt(opId) {
-			const r = firstOrNull(app, 'sync_receipts', 'op_id', opId);
-			return r ? jsonField(r, 'result') : null;
+			if (!(opId in cache.receipts)) {
+				const r = firstOrNull(app, 'sync_receipts', 'op_id', opId);
+				cache.receipts[opId] = r ? jsonField(r, 'result') : null;
+			}
+			return cache.receipts[opId];
 		},
 		putReceipt(opId, user, deviceId, result) {
-			const r = new Record(app.findCachedCollectionByNameOrId('sync_receipts'));
-			r.set('op_id', opId);
-			r.set('user', user);
-			r.set('device', deviceId);
-			r.set('result', result);
-			app.save(r);
+			pending.receipts.push({ op_id: opId, user, device: deviceId, result });
+			cache.receipts[opId] = result;
 		},
+		sha256Hex: (text) => $security.sha256(text),
 
 		getDevice(deviceId) {
 			const d = device(deviceId);
@@ -179,7 +217,20 @@ function createStore(app) {
 			const mine = taught(userId);
 			return studentClasses(studentId).some((c) => mine.indexOf(c) >= 0);
 		},
-		attemptSeconds(studentId, assessmentId, periodId) {
+		prefetchAttempts(studentIds) {
+			cache.attempts = cache.attempts || {};
+			const fresh = studentIds.filter((s) => !(s in cache.attempts));
+			if (fresh.length === 0) return;
+			for (const s of fresh) cache.attempts[s] = [];
+			const rows = sql.selectWire(app, 'attempts', 'student IN (SELECT value FROM json_each({:ids})) AND deleted = false', { ids: JSON.stringify(fresh) });
+			for (const r of rows) cache.attempts[r.student].push(r);
+		},
+		liveAttempts(studentId, assessmentId, periodId) {
+			if (cache.attempts && studentId in cache.attempts) {
+				return cache.attempts[studentId]
+					.filter((r) => r.assessment === assessmentId && r.period === periodId)
+					.map((r) => ({ id: r.id, seconds: r.seconds }));
+			}
 			const rows = app.findRecordsByFilter(
 				'attempts',
 				'student = {:s} && assessment = {:a} && period = {:p} && deleted = false',
@@ -188,39 +239,94 @@ function createStore(app) {
 				0,
 				{ s: studentId, a: assessmentId, p: periodId }
 			);
-			return rows.map((r) => r.getFloat('seconds'));
+			return rows.map((r) => ({ id: r.id, seconds: r.getFloat('seconds') }));
 		},
 
 		addConflict(notice, noticeSeq, stamp) {
-			const r = new Record(app.findCachedCollectionByNameOrId('conflicts'));
-			for (const key of ['user', 'collection', 'record', 'field', 'mine', 'theirs', 'theirs_by']) r.set(key, notice[key]);
-			r.set('at', new Date(notice.at).toISOString());
-			r.set('status', 'open');
-			r.set('stamps', { status: stamp });
-			r.set('seq', noticeSeq);
-			r.set('deleted', false);
-			app.save(r);
+			const id = $security.randomStringWithAlphabet(15, 'abcdefghijklmnopqrstuvwxyz0123456789');
+			const at = new Date(notice.at).toISOString().replace('T', ' ');
+			const record = { id, at, deleted: false, seq: noticeSeq, stamps: { status: stamp }, status: 'open' };
+			for (const key of ['user', 'collection', 'record', 'field', 'mine', 'theirs', 'theirs_by']) record[key] = notice[key];
+			bufferRecord('conflicts', record);
 		},
 		addAudit(entry) {
-			const r = new Record(app.findCachedCollectionByNameOrId('audit_log'));
-			for (const key of ['user', 'device', 'collection', 'record', 'op', 'changes', 'conflict']) r.set(key, entry[key]);
-			app.save(r);
+			pending.audits.push({
+				user: entry.user,
+				device: entry.device,
+				collection: entry.collection,
+				record: entry.record,
+				op: entry.op,
+				changes: entry.changes,
+				conflict: entry.conflict === true
+			});
 		},
 
+		pageSince(since, limit, scope) {
+			const lib = require(`${__hooks}/lib/markbook.js`);
+			const parts = lib.SYNCED_COLLECTIONS.map((collection) => {
+				if (collection === 'conflicts') return { collection, where: '`user` = {:user}' };
+				return { collection, where: !scope.all && SQL_SCOPES[collection] ? SQL_SCOPES[collection] : '' };
+			});
+			return sql.pageWire(app, parts, { since, user: scope.user, classes: JSON.stringify(scope.classes || []) }, limit);
+		},
 		changesSince(collection, since, limit, scope) {
-			let filter = 'seq > {:since}';
-			if (collection === 'conflicts') filter += ' && user = {:user}';
-			else if (!scope.all && SCOPE_FILTERS[collection]) filter += ' && (' + SCOPE_FILTERS[collection] + ')';
-			return app
-				.findRecordsByFilter(collection, filter, 'seq', limit, 0, { since, user: scope.user })
-				.map(toWire);
+			// One SQL query building the wire JSON (sql.js); the scope is the list of
+			// classes the teacher teaches (scope.classes), as the API rules have it.
+			let where = 'seq > {:since}';
+			if (collection === 'conflicts') where += ' AND `user` = {:user}';
+			else if (!scope.all && SQL_SCOPES[collection]) where += ' AND (' + SQL_SCOPES[collection] + ')';
+			const params = { since, user: scope.user, classes: JSON.stringify(scope.classes || []) };
+			return sql.selectWire(app, collection, where, params, ' ORDER BY seq LIMIT ' + Math.max(0, Math.floor(limit)));
 		},
 
-		/** Writes the counter and clock back; call once, inside the transaction. */
+		/** Writes what is buffered, the counter and the clock; call once, inside the transaction. */
 		flush() {
+			const byCollection = {};
+			const changes = [];
+			for (const key of pending.order) {
+				const p = pending.records[key];
+				(byCollection[p.collection] = byCollection[p.collection] || []).push(p.record);
+				changes.push(p);
+			}
+			for (const collection of Object.keys(byCollection)) sql.upsertRecords(app, collection, byCollection[collection]);
+			sql.insertRows(app, 'sync_receipts', pending.receipts);
+			sql.insertRows(app, 'audit_log', pending.audits);
+			pending.records = {};
+			pending.order = [];
+			pending.receipts = [];
+			pending.audits = [];
+			committed = committed.concat(changes);
 			state.set('seq', seq);
 			state.set('hlc', hlc);
 			app.save(state);
+		},
+
+		/**
+		 * After the commit: sends the written records (and `extra` changes) to
+		 * realtime subscribers, read back as a pull returns them (with every
+		 * column's stored default, which a merged record may lack).
+		 */
+		broadcast(extra) {
+			const written = committed;
+			committed = [];
+			const realtime = require(`${__hooks}/sync/realtime.js`);
+			if (!realtime.hasSubscribers($app)) return;
+			const changes = [];
+			if (written.length > 0) {
+				try {
+					const ids = {};
+					for (const w of written) (ids[w.collection] = ids[w.collection] || []).push(w.record.id);
+					for (const collection of Object.keys(ids)) {
+						for (let i = 0; i < ids[collection].length; i += 2000) {
+							const q = inList(ids[collection].slice(i, i + 2000));
+							for (const record of sql.selectWire($app, collection, q.where, q.params)) changes.push({ collection, record });
+						}
+					}
+				} catch (err) {
+					$app.logger().warn('markbook: could not read back changes for realtime', 'error', String(err));
+				}
+			}
+			realtime.broadcast($app, changes.concat(extra || []));
 		}
 	};
 }

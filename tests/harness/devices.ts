@@ -29,6 +29,7 @@ import {
 	type Transport
 } from '../../src/lib/sync/index';
 import type {
+	Change,
 	Op,
 	OpResult,
 	PushRequest,
@@ -59,6 +60,10 @@ export class Network {
 	/** Pushes whose answer is still to be lost. */
 	loseAnswers = 0;
 	readonly pushes: PushLog[] = [];
+	/** Changes delivered by realtime (devices made with `realtime: true`), with when they arrived. */
+	readonly realtime: { change: Change; at: number }[] = [];
+	/** Realtime (re)connects seen (PB_CONNECT). */
+	connects = 0;
 	#gate: { arrived: () => void; released: Promise<void>; when: 'request' | 'answer' } | null = null;
 
 	/**
@@ -127,7 +132,17 @@ export class Network {
 				return inner.pull(params);
 			},
 			ping: async () => (this.offline ? false : inner.ping()),
-			subscribe: (onChange, onConnect) => inner.subscribe(onChange, onConnect)
+			subscribe: (onChange, onConnect) =>
+				inner.subscribe(
+					(change) => {
+						this.realtime.push({ change, at: Date.now() });
+						onChange(change);
+					},
+					() => {
+						this.connects++;
+						onConnect();
+					}
+				)
 		};
 	}
 }
@@ -157,6 +172,11 @@ export interface DeviceOptions {
 	name?: string;
 	/** Start with the network off (the device cannot even pull first). */
 	offline?: boolean;
+	/**
+	 * Follow realtime (default false: Node 20 has no EventSource; pass true after
+	 * installEventSource() from ./event-source).
+	 */
+	realtime?: boolean;
 }
 
 /** A started engine for `teacher` on a new device. Close it when done. */
@@ -219,8 +239,8 @@ export async function makeDevice(
 					: createLocalforageStorage({ name: `markbook-test-${id}` }),
 			random: { next: () => Math.random() },
 			log,
-			// Node 20 has no EventSource: devices learn of others' edits by pulling.
-			realtime: false
+			// Node 20 has no EventSource: unless asked, devices learn of others' edits by pulling.
+			realtime: options.realtime === true
 		});
 	device.restart = async () => {
 		await device.engine.close();

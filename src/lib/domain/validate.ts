@@ -42,6 +42,8 @@ export interface ValidateContext {
 	existing?: WireRecord | null;
 	/** The device that pushed the op; its stamps must carry this id. */
 	device?: string;
+	/** How to compute a result id (default: the core's resultId); the server passes a native hash. */
+	resultId?: (studentId: string, assessmentId: string, periodId: string) => string;
 }
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -236,7 +238,7 @@ function validateLinks(op: Op, ctx: ValidateContext): ValidationResult {
 			typeof f['assessment'] === 'string' &&
 			typeof f['period'] === 'string'
 		) {
-			if (op.record !== resultId(f['student'], f['assessment'], f['period'])) {
+			if (op.record !== (ctx.resultId ?? resultId)(f['student'], f['assessment'], f['period'])) {
 				return no(
 					'id_mismatch',
 					'This result’s id does not match its student, assessment and period.'

@@ -384,12 +384,7 @@ export class SyncEngine implements SyncClient {
 					throw new NetworkError('server unreachable (heartbeat)');
 				this.#reachable = true;
 			}
-			while (outbox.hasSendable && !this.#closed) {
-				this.#setPhase('pushing');
-				const ops = await outbox.takeBatch(this.#o.maxBatchOps, this.#o.maxBatchBytes);
-				await pushOps(this.#pushContext(), ops);
-				this.#changed();
-			}
+			await this.#pushAll();
 			if (this.#closed) return;
 			this.#setPhase('pulling');
 			await pullAll(this.#pullContext(), this.#pull);
@@ -399,6 +394,35 @@ export class SyncEngine implements SyncClient {
 		} catch (e) {
 			this.#failed(e);
 		}
+	}
+
+	/**
+	 * Pushes batch after batch. The next batch leaves as soon as the server has
+	 * answered the previous one (so the server applies them in order), while the
+	 * device is still folding that answer in: the two overlap.
+	 */
+	async #pushAll(): Promise<void> {
+		const { outbox } = this.#parts();
+		const settling: Promise<void>[] = [];
+		let error: unknown = null;
+		try {
+			while (outbox.hasSendable && !this.#closed) {
+				this.#setPhase('pushing');
+				const ops = await outbox.takeBatch(this.#o.maxBatchOps, this.#o.maxBatchBytes);
+				let answered!: () => void;
+				const answer = new Promise<void>((resolve) => (answered = resolve));
+				const done = pushOps(this.#pushContext(), ops, answered).then(() => this.#changed());
+				settling.push(done);
+				await Promise.race([answer, done]);
+			}
+		} catch (e) {
+			error = e;
+		}
+		// Every batch sent is settled (or released) before the cycle goes on.
+		const outcomes = await Promise.allSettled(settling);
+		const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+		if (error !== null) throw error;
+		if (failed) throw failed.reason;
 	}
 
 	#succeeded(): void {
@@ -543,21 +567,35 @@ export class SyncEngine implements SyncClient {
 		this.#schedule(0);
 	}
 
-	async #onRemote(change: Change): Promise<void> {
-		if (this.#closed || !this.#replica) return;
+	// Realtime changes arrive in bursts (one server message carries a whole
+	// push's worth): those of one tick are merged and stored in one write.
+	#remoteQueue: Change[] = [];
+	#remoteFlush: Promise<void> | null = null;
+
+	#onRemote(change: Change): Promise<void> {
+		if (this.#closed || !this.#replica) return Promise.resolve();
+		if (
+			!change ||
+			!change.record ||
+			typeof change.record.id !== 'string' ||
+			!(change.collection in SCHEMAS)
+		) {
+			this.#o.log.warn('sync: ignoring a malformed realtime change', change);
+			return Promise.resolve();
+		}
+		this.#remoteQueue.push(change);
+		this.#remoteFlush ??= Promise.resolve().then(() => this.#applyRemote());
+		return this.#remoteFlush;
+	}
+
+	async #applyRemote(): Promise<void> {
+		const batch = this.#remoteQueue.splice(0);
+		this.#remoteFlush = null;
+		if (this.#closed || !this.#replica || batch.length === 0) return;
 		try {
-			if (
-				!change ||
-				!change.record ||
-				typeof change.record.id !== 'string' ||
-				!(change.collection in SCHEMAS)
-			) {
-				this.#o.log.warn('sync: ignoring a malformed realtime change', change);
-				return;
-			}
-			this.#receive(change.record.stamps ?? {});
-			await this.#replica.applyServer([change], this.#o.clock.now());
-			markSeen(this.#pull, [change]);
+			for (const change of batch) this.#receive(change.record.stamps ?? {});
+			await this.#replica.applyServer(batch, this.#o.clock.now());
+			markSeen(this.#pull, batch);
 			this.#changed();
 		} catch (e) {
 			this.#o.log.error('sync: could not apply a realtime change', e);

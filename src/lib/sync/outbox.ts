@@ -47,6 +47,7 @@ import { jsonEqual } from './core/json';
 import { DELETED_PATH } from './core/schema';
 import type { FieldPath, Json, Op, OpResult, Stamp, SyncedCollection } from './core/types';
 import type { Log, Storage } from './ports';
+import { readAll } from './storage/read-all';
 
 /** Storage key prefix of outbox entries; the suffix is a zero-padded local sequence number. */
 export const OUTBOX_PREFIX = 'outbox/';
@@ -142,7 +143,15 @@ export class Outbox {
 	#storage: Storage;
 	#log: Log;
 	#readOnly: boolean;
+	// Entries by seq. Insertion order is seq order: new entries always take the
+	// largest seq, a replaced entry keeps its place, and the rare restore after
+	// a failed write rebuilds the map in order. So no read ever sorts.
 	#entries = new Map<number, OutboxEntry>();
+	// Indexes, so an edit or a lookup touches only its record's few entries
+	// (queueing thousands of edits offline stays linear).
+	#byRecord = new Map<string, number[]>();
+	#byId = new Map<string, number>();
+	#pending = 0;
 	#inflight = new Set<number>();
 	#nextSeq = 1;
 	#sentThrough = 0;
@@ -165,14 +174,12 @@ export class Outbox {
 
 	async #load(): Promise<void> {
 		this.#sentThrough = (await this.#storage.get<number>(OUTBOX_SENT_KEY)) ?? 0;
-		const keys = await this.#storage.keys(OUTBOX_PREFIX);
-		for (const key of keys) {
-			const entry = await this.#storage.get<OutboxEntry>(key);
+		for (const [key, entry] of await readAll<OutboxEntry>(this.#storage, OUTBOX_PREFIX)) {
 			if (!entry || typeof entry.seq !== 'number' || !entry.op) {
 				this.#log.warn(`outbox: ignoring unreadable entry ${key}`);
 				continue;
 			}
-			this.#entries.set(entry.seq, entry);
+			this.#put(entry);
 			this.#nextSeq = Math.max(this.#nextSeq, entry.seq + 1);
 		}
 		// Repair: a pending op that shares a path with an older pending op AND
@@ -194,7 +201,60 @@ export class Outbox {
 	}
 
 	#sorted(): OutboxEntry[] {
-		return [...this.#entries.values()].sort((a, b) => a.seq - b.seq);
+		return [...this.#entries.values()];
+	}
+
+	// The entries of one record, oldest first.
+	#ofRecord(collection: SyncedCollection, record: string): OutboxEntry[] {
+		const seqs = this.#byRecord.get(recordKey(collection, record));
+		if (!seqs) return [];
+		const out: OutboxEntry[] = [];
+		for (const seq of seqs) out.push(this.#entries.get(seq) as OutboxEntry);
+		return out;
+	}
+
+	// Adds or replaces an entry, keeping the indexes. A new entry must carry a
+	// seq larger than every other (see #entries), except in #restore.
+	#put(entry: OutboxEntry): void {
+		const prev = this.#entries.get(entry.seq);
+		if (prev) {
+			if (prev.state === 'pending') this.#pending--;
+			if (prev.op.id !== entry.op.id) this.#byId.delete(prev.op.id);
+		} else {
+			const key = recordKey(entry.op.collection, entry.op.record);
+			const seqs = this.#byRecord.get(key);
+			if (!seqs) this.#byRecord.set(key, [entry.seq]);
+			else {
+				let i = seqs.length;
+				while (i > 0 && (seqs[i - 1] as number) > entry.seq) i--;
+				seqs.splice(i, 0, entry.seq);
+			}
+		}
+		this.#entries.set(entry.seq, entry);
+		this.#byId.set(entry.op.id, entry.seq);
+		if (entry.state === 'pending') this.#pending++;
+	}
+
+	#drop(seq: number): void {
+		const e = this.#entries.get(seq);
+		if (!e) return;
+		this.#entries.delete(seq);
+		if (this.#byId.get(e.op.id) === seq) this.#byId.delete(e.op.id);
+		if (e.state === 'pending') this.#pending--;
+		const key = recordKey(e.op.collection, e.op.record);
+		const seqs = this.#byRecord.get(key);
+		if (seqs) {
+			const i = seqs.indexOf(seq);
+			if (i >= 0) seqs.splice(i, 1);
+			if (seqs.length === 0) this.#byRecord.delete(key);
+		}
+	}
+
+	// Puts back entries as they were (a failed write), keeping seq order.
+	#restore(entries: readonly OutboxEntry[]): void {
+		const missing = entries.some((e) => !this.#entries.has(e.seq));
+		for (const e of entries) this.#put(e);
+		if (missing) this.#entries = new Map([...this.#entries].sort((a, b) => a[0] - b[0]));
 	}
 
 	// Whether an op may still give paths to a newer edit: pending and never
@@ -212,11 +272,9 @@ export class Outbox {
 	): [string, unknown][] {
 		const writes: [string, unknown][] = [];
 		const paths = opPaths(newer.op);
-		for (const older of this.#sorted()) {
+		for (const older of this.#ofRecord(newer.op.collection, newer.op.record)) {
 			if (older.seq >= newer.seq) break;
 			if (!this.#coalescable(older)) continue;
-			if (older.op.collection !== newer.op.collection || older.op.record !== newer.op.record)
-				continue;
 			let taken = opPaths(older.op).filter(
 				(p) => paths.indexOf(p) >= 0 && isCoalescedPath(older.op, p) && match(older, p)
 			);
@@ -234,11 +292,11 @@ export class Outbox {
 			}
 			const shrunk = withoutPaths(older.op, taken);
 			if (shrunk === null) {
-				this.#entries.delete(older.seq);
+				this.#drop(older.seq);
 				writes.push([keyOf(older.seq), undefined]);
 			} else {
 				const entry: OutboxEntry = { ...older, op: shrunk };
-				this.#entries.set(older.seq, entry);
+				this.#put(entry);
 				writes.push([keyOf(older.seq), entry]);
 			}
 		}
@@ -279,9 +337,8 @@ export class Outbox {
 			const paths = opPaths(op);
 			const base: Record<FieldPath, Stamp | null> = { ...op.base };
 			const taken = new Set<FieldPath>();
-			for (const older of this.#sorted()) {
+			for (const older of this.#ofRecord(op.collection, op.record)) {
 				if (!this.#coalescable(older)) continue;
-				if (older.op.collection !== op.collection || older.op.record !== op.record) continue;
 				for (const p of opPaths(older.op)) {
 					// The earliest op of a path holds the oldest base (after a crash
 					// mid-coalesce two ops may share a path).
@@ -300,8 +357,8 @@ export class Outbox {
 			// Write-ahead: the new op is durable before the older ones shrink.
 			await this.#storage.set(keyOf(entry.seq), entry);
 			this.#nextSeq++;
-			this.#entries.set(entry.seq, entry);
-			const snapshot = new Map(this.#entries);
+			this.#put(entry);
+			const snapshot = this.#ofRecord(op.collection, op.record);
 			const writes = this.#shrinkOlder(entry, () => true);
 			try {
 				if (writes.length > 0) await this.#storage.setMany(writes);
@@ -309,7 +366,7 @@ export class Outbox {
 				// The edit itself is durable, so it stands. The older ops may still hold
 				// the paths on disk: keep them in memory too (sending a path twice is
 				// safe, the newer stamp wins), and `open` finishes the shrink later.
-				this.#entries = snapshot;
+				this.#restore(snapshot);
 				this.#log.warn('outbox: could not shrink coalesced ops; open() will repair', e);
 			}
 			this.#emit(op.collection, op.record);
@@ -350,9 +407,9 @@ export class Outbox {
 
 	/** Puts in-flight ops back to pending (the push failed or did not answer for them). */
 	release(opIds: readonly string[]): void {
-		for (const e of this.#entries.values()) {
-			if (opIds.indexOf(e.op.id) >= 0 && this.#inflight.delete(e.seq))
-				this.#emit(e.op.collection, e.op.record);
+		for (const id of opIds) {
+			const e = this.#findById(id);
+			if (e && this.#inflight.delete(e.seq)) this.#emit(e.op.collection, e.op.record);
 		}
 	}
 
@@ -365,7 +422,8 @@ export class Outbox {
 		return this.#exclusive(async () => {
 			this.#assertWritable();
 			const writes: [string, unknown][] = [];
-			const next = new Map(this.#entries);
+			// Applied to memory only once the writes resolved.
+			const next: [number, OutboxEntry | null][] = [];
 			const touched: OutboxEntry[] = [];
 			for (const r of results) {
 				const e = this.#findById(r.id);
@@ -378,15 +436,18 @@ export class Outbox {
 						code: r.code ?? 'rejected',
 						reason: r.reason ?? 'The server refused this change.'
 					};
-					next.set(e.seq, entry);
+					next.push([e.seq, entry]);
 					writes.push([keyOf(e.seq), entry]);
 				} else {
-					next.delete(e.seq);
+					next.push([e.seq, null]);
 					writes.push([keyOf(e.seq), undefined]);
 				}
 			}
 			await this.#storage.setMany(writes);
-			this.#entries = next;
+			for (const [seq, entry] of next) {
+				if (entry) this.#put(entry);
+				else this.#drop(seq);
+			}
 			for (const e of touched) {
 				this.#inflight.delete(e.seq);
 				this.#emit(e.op.collection, e.op.record);
@@ -410,15 +471,15 @@ export class Outbox {
 			const e = this.#findById(opId);
 			if (!e || (e.state !== 'rejected' && !this.#coalescable(e))) return false;
 			await this.#storage.remove(keyOf(e.seq));
-			this.#entries.delete(e.seq);
+			this.#drop(e.seq);
 			this.#emit(e.op.collection, e.op.record);
 			return true;
 		});
 	}
 
 	#findById(opId: string): OutboxEntry | undefined {
-		for (const e of this.#entries.values()) if (e.op.id === opId) return e;
-		return undefined;
+		const seq = this.#byId.get(opId);
+		return seq === undefined ? undefined : this.#entries.get(seq);
 	}
 
 	#item(e: OutboxEntry): OutboxItem {
@@ -432,10 +493,7 @@ export class Outbox {
 
 	/** The ops of one record, oldest first. */
 	itemsFor(collection: SyncedCollection, record: string): OutboxItem[] {
-		const key = recordKey(collection, record);
-		return this.#sorted()
-			.filter((e) => recordKey(e.op.collection, e.op.record) === key)
-			.map((e) => this.#item(e));
+		return this.#ofRecord(collection, record).map((e) => this.#item(e));
 	}
 
 	/** Ids of the records of `collection` that have ops. */
@@ -454,9 +512,7 @@ export class Outbox {
 
 	/** Ops not yet acknowledged and not rejected (in flight included). */
 	get pendingCount(): number {
-		let n = 0;
-		for (const e of this.#entries.values()) if (e.state === 'pending') n++;
-		return n;
+		return this.#pending;
 	}
 
 	/** Whether some pending op is not in flight. */

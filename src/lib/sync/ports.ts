@@ -61,6 +61,12 @@ export interface Storage {
 	keys(prefix: string): Promise<string[]>;
 	/** Writes entries in the given order; `undefined` as a value removes the key. */
 	setMany(entries: ReadonlyArray<readonly [key: string, value: unknown]>): Promise<void>;
+	/**
+	 * Optional: every key starting with `prefix` with its value, in ascending key
+	 * order, read in one pass (a restart loads thousands of records; one `get`
+	 * per key costs a transaction each).
+	 */
+	entries?(prefix: string): Promise<[key: string, value: unknown][]>;
 }
 
 /** Query of one pull page. */

@@ -14,7 +14,7 @@ export const CURSOR_KEY = 'meta/cursor';
 /** Storage key set while a full re-fetch (from 0) is under way. */
 export const REFETCH_KEY = 'meta/refetch';
 /** Changes per pull page. */
-export const PULL_PAGE_LIMIT = 500;
+export const PULL_PAGE_LIMIT = 2000;
 /** Pages of one pull before it stops to let pushes through (it resumes at the next cycle). */
 export const PULL_MAX_PAGES = 1_000;
 
@@ -68,8 +68,13 @@ function isPullResponse(res: unknown): res is PullResponse {
  */
 export async function pullAll(ctx: PullContext, state: PullState): Promise<void> {
 	let restarted = false;
+	// The next page is asked for while this one is merged and stored (its
+	// cursor is known from the answer); the cursor is still persisted only
+	// after its page is, so a crash re-pulls at most a page.
+	let next: Promise<PullResponse> | null = null;
 	for (let page = 0; page < PULL_MAX_PAGES; page++) {
-		const res = await ctx.transport.pull({ since: state.cursor, limit: PULL_PAGE_LIMIT });
+		const res = await (next ?? ctx.transport.pull({ since: state.cursor, limit: PULL_PAGE_LIMIT }));
+		next = null;
 		if (!isPullResponse(res)) throw new Error('sync: malformed pull answer');
 		if (res.scopeChanged === true && state.cursor !== 0 && !restarted) {
 			restarted = true;
@@ -89,7 +94,22 @@ export async function pullAll(ctx: PullContext, state: PullState): Promise<void>
 				typeof c.record.id === 'string' &&
 				SYNCED_COLLECTIONS.indexOf(c.collection) >= 0
 		);
-		for (const c of changes) if (c.record.stamps) ctx.receive(c.record.stamps);
+		if (res.more && res.cursor !== state.cursor && page + 1 < PULL_MAX_PAGES) {
+			next = ctx.transport.pull({ since: res.cursor, limit: PULL_PAGE_LIMIT });
+			// Awaited at the next turn; if this page fails first, it must not go unhandled.
+			next.catch(() => undefined);
+		}
+		// The clock only needs to pass the latest stamp of the page: receive that one.
+		let latest: Stamp | null = null;
+		for (const c of changes) {
+			const stamps = c.record.stamps;
+			if (!stamps) continue;
+			for (const path in stamps) {
+				const st = stamps[path];
+				if (typeof st === 'string' && (latest === null || st > latest)) latest = st;
+			}
+		}
+		if (latest !== null) ctx.receive({ latest });
 		await ctx.replica.applyServer(changes, ctx.now());
 		markSeen(state, changes);
 		const advanced = res.cursor !== state.cursor;

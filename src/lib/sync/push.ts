@@ -45,20 +45,26 @@ const STATUSES = ['applied', 'duplicate', 'superseded', 'rejected'];
  * alone instead of holding up the others. Other failures release every op
  * still in flight and rethrow.
  */
-export async function pushOps(ctx: PushContext, ops: Op[]): Promise<void> {
+export async function pushOps(ctx: PushContext, ops: Op[], onAnswered?: () => void): Promise<void> {
 	try {
-		await pushOrBisect(ctx, ops);
+		await pushOrBisect(ctx, ops, onAnswered);
 	} catch (e) {
 		ctx.outbox.release(ops.map((op) => op.id));
 		throw e;
 	}
 }
 
-async function pushOrBisect(ctx: PushContext, ops: Op[]): Promise<void> {
+/**
+ * `onAnswered` is called once the server's answer for the whole batch is in,
+ * before it is settled on the device: the engine sends the next batch then,
+ * so the server works on it while this one is folded in.
+ */
+async function pushOrBisect(ctx: PushContext, ops: Op[], onAnswered?: () => void): Promise<void> {
 	if (ops.length === 0) return;
 	let res;
 	try {
 		res = await ctx.transport.push({ v: WIRE_VERSION, device: ctx.device, ops });
+		onAnswered?.();
 	} catch (e) {
 		if (e instanceof RejectedError && (e.status === 400 || e.status === 413)) {
 			if (ops.length === 1) {
@@ -119,11 +125,9 @@ async function settle(
 	}
 	// Order matters for crash safety: the replica holds the effect before the
 	// outbox forgets the op (a crash in between re-sends it: a duplicate).
-	await ctx.replica.foldAcked(folded, at);
-	if (records.length > 0) {
-		await ctx.replica.applyServer(records, at);
-		ctx.onRecords(records);
-	}
+	// (One replica write for both: the ops' effect, then the records as the server holds them.)
+	await ctx.replica.foldAcked(folded, at, records);
+	if (records.length > 0) ctx.onRecords(records);
 	await ctx.outbox.settle(answered);
 	if (unanswered.length > 0) {
 		ctx.log.warn(`sync: push answer skipped ${unanswered.length} op(s); they stay pending`);

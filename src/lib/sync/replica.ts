@@ -17,6 +17,7 @@ import { maxStamp } from './core/stamp';
 import type { Change, FieldPath, Op, Stamp, SyncedCollection, WireRecord } from './core/types';
 import { opPaths, type Outbox, type OutboxItem } from './outbox';
 import type { Storage } from './ports';
+import { readAll } from './storage/read-all';
 
 /** Storage key prefix of server records: `replica/<collection>/<id>`. */
 export const REPLICA_PREFIX = 'replica/';
@@ -72,8 +73,7 @@ export class Replica {
 	/** Loads server state from storage; overlays replay `outbox` lazily on read. */
 	static async open(storage: Storage, outbox: Outbox): Promise<Replica> {
 		const replica = new Replica(storage, outbox);
-		for (const key of await storage.keys(REPLICA_PREFIX)) {
-			const stored = await storage.get<StoredRecord>(key);
+		for (const [key, stored] of await readAll<StoredRecord>(storage, REPLICA_PREFIX)) {
 			const [collection] = key.slice(REPLICA_PREFIX.length).split('/') as [SyncedCollection];
 			if (!stored || !stored.record || !(collection in SCHEMAS)) continue;
 			replica.#table(collection).set(stored.record.id, stored);
@@ -184,7 +184,18 @@ export class Replica {
 	 * answer). Resolves once they are durable. Returns the merged records.
 	 */
 	async applyServer(changes: readonly Change[], now: number): Promise<WireRecord[]> {
-		const writes: [string, unknown][] = [];
+		const writes = new Map<string, StoredRecord>();
+		const merged = this.#mergeServer(changes, now, writes);
+		if (writes.size > 0) await this.#write([...writes]);
+		return merged;
+	}
+
+	// Merges in memory; the storage write of each record (the last state, once) goes to `writes`.
+	#mergeServer(
+		changes: readonly Change[],
+		now: number,
+		writes: Map<string, StoredRecord>
+	): WireRecord[] {
 		const merged: WireRecord[] = [];
 		for (const change of changes) {
 			const table = this.#table(change.collection);
@@ -193,20 +204,20 @@ export class Replica {
 			const stored: StoredRecord = { record, syncedAt: now };
 			table.set(record.id, stored);
 			this.#overlays.delete(change.collection + '/' + record.id);
-			writes.push([storageKey(change.collection, record.id), stored]);
+			writes.set(storageKey(change.collection, record.id), stored);
 			merged.push(record);
 		}
-		if (writes.length > 0) await this.#write(writes);
 		return merged;
 	}
 
 	/**
 	 * Folds ops the server acknowledged into server state, as the server merged
 	 * them (`stamps` overrides an op's stamp when the server clamped it), so the
-	 * value does not flicker back between the answer and the next pull.
+	 * value does not flicker back between the answer and the next pull; then
+	 * merges the records the answer carried (`changes`). One storage write.
 	 */
-	async foldAcked(ops: readonly Op[], now: number): Promise<void> {
-		const writes = new Map<string, [string, StoredRecord]>();
+	async foldAcked(ops: readonly Op[], now: number, changes: readonly Change[] = []): Promise<void> {
+		const writes = new Map<string, StoredRecord>();
 		for (const op of ops) {
 			const table = this.#table(op.collection);
 			const prev = table.get(op.record);
@@ -214,12 +225,10 @@ export class Replica {
 			const stored: StoredRecord = { record, syncedAt: prev?.syncedAt ?? now };
 			table.set(op.record, stored);
 			this.#overlays.delete(op.collection + '/' + op.record);
-			writes.set(storageKey(op.collection, op.record), [
-				storageKey(op.collection, op.record),
-				stored
-			]);
+			writes.set(storageKey(op.collection, op.record), stored);
 		}
-		if (writes.size > 0) await this.#write([...writes.values()]);
+		this.#mergeServer(changes, now, writes);
+		if (writes.size > 0) await this.#write([...writes]);
 	}
 
 	/** Ids of the server records of a collection. */

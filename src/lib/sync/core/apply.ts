@@ -7,9 +7,9 @@
  * Both merge field path by field path on `record.stamps`, with the rule of that
  * path, and return records with sorted keys so replicas compare byte for byte.
  */
-import { compareJson, jsonEqual, sortKeys } from './json';
+import { compareJson, isJsonObject, jsonEqual, sortKeys } from './json';
 import { mergeField, type FieldState, type MergeOutcome } from './merge';
-import { getPath, setPath, splitPath } from './paths';
+import { getPath, splitPath } from './paths';
 import {
 	DELETED_PATH,
 	RESERVED_FIELDS,
@@ -39,6 +39,17 @@ export interface Loser {
 export interface ApplyOpContext {
 	/** The server's change sequence number, set on the record when the op changes it. */
 	seq?: number;
+	/**
+	 * False: leave the record's keys in working order (the caller makes it
+	 * canonical once, e.g. the server after a batch's ops on one record). Default true.
+	 */
+	canonical?: boolean;
+	/**
+	 * True: `record` is the caller's own working copy (from an earlier
+	 * `canonical: false` applyOp), written into in place instead of copied.
+	 * The caller must not need its old state afterwards. Default false.
+	 */
+	owned?: boolean;
 }
 
 export interface ApplyOpResult {
@@ -61,10 +72,56 @@ function valueAt(record: WireRecord, path: FieldPath): Json {
 	return v === undefined ? null : v;
 }
 
-function withValue(record: WireRecord, path: FieldPath, value: Json, stamp: Stamp): WireRecord {
-	const next =
-		path === DELETED_PATH ? { ...record, deleted: value === true } : setPath(record, path, value);
-	return { ...next, stamps: { ...next.stamps, [path]: stamp } };
+/**
+ * A private working copy of a record that the merge writes into in place:
+ * top-level fields and stamps are copied once, a nested object (`values`) is
+ * copied on its first write. The inputs are never mutated. (Copying the whole
+ * record for every field written was most of a push's time on PocketBase's
+ * interpreter.) Results are made canonical afterwards, which copies again.
+ */
+interface Draft {
+	rec: WireRecord;
+	/** Top-level fields whose object value belongs to this draft. */
+	own: Set<string>;
+}
+
+function shallowCopy<T extends object>(value: T): T {
+	const out = {} as { [key: string]: unknown };
+	for (const key of Object.keys(value)) out[key] = (value as { [key: string]: unknown })[key];
+	return out as T;
+}
+
+function draftOf(record: WireRecord): Draft {
+	const rec = shallowCopy(record);
+	rec.stamps = shallowCopy(record.stamps ?? {});
+	return { rec, own: new Set() };
+}
+
+/** Writes `value` at `path` with `stamp`, as setPath would (null removes a component). */
+function writeValue(draft: Draft, path: FieldPath, value: Json, stamp: Stamp): void {
+	const rec = draft.rec as { [key: string]: unknown } & WireRecord;
+	if (path === DELETED_PATH) rec.deleted = value === true;
+	else {
+		const split = splitPath(path);
+		if (!split) throw new RangeError(`invalid field path: ${path}`);
+		if (split.component === null) {
+			if (value === undefined) delete rec[split.field];
+			else rec[split.field] = value;
+			draft.own.delete(split.field);
+		} else {
+			const prev = rec[split.field];
+			let inner: { [key: string]: Json };
+			if (draft.own.has(split.field) && isJsonObject(prev)) inner = prev;
+			else {
+				inner = isJsonObject(prev) ? shallowCopy(prev) : {};
+				rec[split.field] = inner;
+				draft.own.add(split.field);
+			}
+			if (value === null || value === undefined) delete inner[split.component];
+			else inner[split.component] = value;
+		}
+	}
+	rec.stamps[path] = stamp;
 }
 
 function stampAt(record: WireRecord, path: FieldPath): Stamp | undefined {
@@ -90,8 +147,12 @@ export function applyOp(
 	schema: CollectionSchema,
 	ctx: ApplyOpContext = {}
 ): ApplyOpResult {
-	const before = record ? canonical(record) : undefined;
-	let rec: WireRecord = before ?? emptyRecord(op.record);
+	const draft: Draft =
+		ctx.owned === true && record ? { rec: record, own: new Set() } : draftOf(record ?? emptyRecord(op.record));
+	const rec = draft.rec;
+	// Whether some path took a new value or stamp; when none did, the records
+	// are compared as canonical text below (the exact test, rarely needed).
+	let moved = false;
 	const fields: Record<FieldPath, Json> = { ...op.fields };
 	if (op.delete === true) fields[DELETED_PATH] = true;
 	const fieldOutcomes: Record<FieldPath, MergeOutcome> = {};
@@ -110,7 +171,9 @@ export function applyOp(
 		const merged = mergeField(rule, current, incoming);
 		fieldOutcomes[path] = merged.outcome;
 		if (merged.outcome === 'refused' || merged.stamp === null) continue;
-		rec = withValue(rec, path, merged.value, merged.stamp);
+		if (!current || merged.stamp !== current.stamp || !jsonEqual(merged.value, current.value))
+			moved = true;
+		writeValue(draft, path, merged.value, merged.stamp);
 
 		// Only lww can silently overwrite a teacher's value: min/max/append keep
 		// every intent by construction, immutable refuses instead.
@@ -138,10 +201,12 @@ export function applyOp(
 		}
 	}
 
-	rec = canonical(rec);
-	const changed = before === undefined || JSON.stringify(rec) !== JSON.stringify(before);
-	if (changed && ctx.seq !== undefined) rec = canonical({ ...rec, seq: ctx.seq });
-	return { record: rec, fieldOutcomes, losers, changed };
+	const changed =
+		record === undefined ||
+		moved ||
+		(rec !== record && JSON.stringify(canonical(rec)) !== JSON.stringify(canonical(record)));
+	if (changed && ctx.seq !== undefined) rec.seq = ctx.seq;
+	return { record: ctx.canonical === false ? rec : canonical(rec), fieldOutcomes, losers, changed };
 }
 
 // How a pulled record's stamped path merges on the device: `server` fields are
@@ -190,13 +255,15 @@ export function applyRemote(
 		}
 		if (best) out[key] = best.value;
 	}
-	let rec: WireRecord = {
+	const rec: WireRecord = {
 		...out,
 		id: local.id,
 		stamps: {},
 		seq: Math.max(local.seq, incoming.seq),
 		deleted: out['deleted'] === true
 	};
+	// `rec` and its stamps are new; its nested objects are still the sides'.
+	const draft: Draft = { rec, own: new Set() };
 
 	const paths: FieldPath[] = [];
 	for (const side of sides) {
@@ -215,7 +282,7 @@ export function applyRemote(
 			states.length === 2
 				? mergeField(remoteRule(schema, path), a, states[1] as FieldState)
 				: { ...a };
-		if (merged.stamp !== null) rec = withValue(rec, path, merged.value, merged.stamp);
+		if (merged.stamp !== null) writeValue(draft, path, merged.value, merged.stamp);
 	}
 	return canonical(rec);
 }
@@ -229,10 +296,10 @@ export function setServerFields(
 	fields: Record<string, Json>,
 	stamp: Stamp
 ): WireRecord {
-	let rec = record;
+	const draft = draftOf(record);
 	for (const key of Object.keys(fields).sort()) {
 		const value = fields[key] as Json;
-		if (!jsonEqual(rec[key], value)) rec = withValue(rec, key, value, stamp);
+		if (!jsonEqual(draft.rec[key], value)) writeValue(draft, key, value, stamp);
 	}
-	return canonical(rec);
+	return canonical(draft.rec);
 }

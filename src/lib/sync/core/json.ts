@@ -31,8 +31,17 @@ export function canonicalJson(value: Json | undefined): string {
 	return value === undefined ? 'null' : JSON.stringify(sortKeys(value));
 }
 
+// A value whose JSON spelling is itself: its equality is ===. (NaN, ±Infinity
+// spell as null in JSON, so they take the slow path like objects do.)
+function isPlainScalar(v: unknown): boolean {
+	const t = typeof v;
+	return t === 'string' || t === 'boolean' || (t === 'number' && isFinite(v as number));
+}
+
 /** Deep equality of JSON values (absent equals null). */
 export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
+	// Fast path (most fields are scalars): the same answer as comparing canonical text.
+	if (isPlainScalar(a) && isPlainScalar(b)) return a === b;
 	return canonicalJson(a) === canonicalJson(b);
 }
 

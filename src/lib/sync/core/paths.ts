@@ -22,9 +22,25 @@ export function isValidPath(path: unknown): path is FieldPath {
 	return splitPath(path) !== null;
 }
 
-/** Splits a path into field and component; null when malformed. */
+// splitPath is on every hot path (validate, merge, get/set: several calls per
+// field of every op) and costs two regex tests, which PocketBase's interpreter
+// runs slowly. Programs see a handful of distinct paths, so answers are
+// memoised: a pure function's cache, bounded so junk paths cannot grow it.
+const SPLIT_MEMO = new Map<string, Readonly<SplitPath> | null>();
+const SPLIT_MEMO_MAX = 4096;
+
+/** Splits a path into field and component; null when malformed. Treat the result as read-only. */
 export function splitPath(path: unknown): SplitPath | null {
 	if (typeof path !== 'string') return null;
+	const known = SPLIT_MEMO.get(path);
+	if (known !== undefined) return known;
+	const split = splitUncached(path);
+	if (SPLIT_MEMO.size >= SPLIT_MEMO_MAX) SPLIT_MEMO.clear();
+	SPLIT_MEMO.set(path, split ? Object.freeze(split) : null);
+	return split;
+}
+
+function splitUncached(path: string): SplitPath | null {
 	const dot = path.indexOf('.');
 	const field = dot < 0 ? path : path.slice(0, dot);
 	const component = dot < 0 ? null : path.slice(dot + 1);

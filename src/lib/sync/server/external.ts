@@ -86,7 +86,7 @@ export function stampExternalEdit(
 		const parsed = raw ? parseAssessment(raw) : null;
 		if (parsed?.ok) {
 			const values = (record['values'] ?? null) as { [key: string]: Json } | null;
-			const seconds = store.attemptSeconds(String(record['student']), parsed.assessment.id, String(record['period']));
+			const seconds = store.liveAttempts(String(record['student']), parsed.assessment.id, String(record['period'])).map((a) => a.seconds);
 			const derived = deriveResult(parsed.assessment, values, seconds);
 			const derivedStamp = tick();
 			for (const key of ['total', 'level', 'best_time'] as const) {

@@ -60,6 +60,15 @@ export function handlePull(query: { [key: string]: string | undefined }, actor: 
 		}
 	}
 
+	if (store.pageSince) {
+		// The store builds the page as JSON text in one query (the same changes, in seq order).
+		const page = store.pageSince(since, limit, scope);
+		const last = page.count > 0 ? page.lastSeq : since;
+		const cursor = page.more ? last : Math.max(last, store.currentSeq());
+		store.touchDevice(device, { cursor });
+		return { status: 200, body: { cursor, more: page.more, scopeChanged: false }, changesJson: page.json };
+	}
+
 	const changes: Change[] = [];
 	for (const collection of SYNCED_COLLECTIONS as readonly SyncedCollection[]) {
 		for (const record of store.changesSince(collection, since, limit + 1, scope)) changes.push({ collection, record });

@@ -1,13 +1,21 @@
 /**
  * POST /api/sync/push — applies a batch of ops, each on its own:
- *   receipt check → validate → authorize → clamp → merge → derive → conflict
- *   notices → audit → receipt.
+ *   receipt check → validate → authorize → clamp → merge → conflict notices →
+ *   audit → receipt;
+ * then, once per record the batch changed: derive → seq → write.
  * The PocketBase route runs this inside one transaction and answers only after
  * the commit, so an op the client saw acknowledged is on disk.
+ *
+ * Why per record and not per op: a batch often carries several ops of one
+ * record (five components of one checklist). Merging them one by one in memory
+ * and writing (and deriving) the record once is what makes a 500-op push cheap
+ * on PocketBase's interpreter; every op still gets its own outcome, audit entry
+ * and receipt. Each answer carries the record as the server holds it after the
+ * batch ("now"), which is what the device folds in anyway.
  */
 import { applyOp, setServerFields, type Loser } from '../core/apply';
-import { isJsonObject } from '../core/json';
-import { resultId, isRecordId } from '../core/ids';
+import { isJsonObject, sortKeys } from '../core/json';
+import { RECORD_ID_LENGTH, resultId, isRecordId } from '../core/ids';
 import { clampStamp, hlcNow, hlcReceive, isDeviceId, parseStamp, type HlcState } from '../core/stamp';
 import {
 	CLOCK_MAX_AHEAD_MS,
@@ -23,8 +31,8 @@ import {
 import { parseAssessment, type Assessment } from '../../domain/assessment';
 import { SCHEMAS, isSyncedCollection } from '../../domain/collections';
 import { deriveResult } from '../../domain/scoring';
-import { validateOp } from '../../domain/validate';
-import type { Actor, AuditEntry, HandlerAnswer, ServerStore } from './store';
+import { validateOp, type ValidateContext } from '../../domain/validate';
+import type { Actor, AuditEntry, HandlerAnswer, LiveAttempt, ServerStore } from './store';
 
 /** The device id the server stamps its own writes with. */
 export const SERVER_DEVICE = 'server';
@@ -58,8 +66,22 @@ export function handlePush(body: unknown, bytes: number, actor: Actor, store: Se
 		return fail(403, 'This device has been deactivated. Its unsynced edits stay on it; ask the school office to reactivate it.');
 	}
 
-	const ctx: PushContext = { actor, device, store, hlc: store.loadHlc() };
+	const ctx: PushContext = {
+		actor,
+		device,
+		store,
+		hlc: store.loadHlc(),
+		records: new Map(),
+		touched: new Map(),
+		audits: [],
+		answers: [],
+		assessments: new Map(),
+		resultId: resultIdOf(store)
+	};
+	prefetch(ops, store);
 	const results = ops.map((op) => pushOne(op, ctx));
+	finish(ctx);
+	for (const a of ctx.audits) store.addAudit(a);
 	store.saveHlc(ctx.hlc);
 	store.touchDevice(device, {});
 	return { status: 200, body: { results, cursor: store.currentSeq(), serverTime: store.now() } };
@@ -70,6 +92,64 @@ interface PushContext {
 	device: string;
 	store: ServerStore;
 	hlc: HlcState;
+	/** Records as the batch left them so far, by `collection/id` (null: absent). */
+	records: Map<string, WireRecord | null>;
+	/** Records the batch changed, in order of first change, with the audit entry of their last op. */
+	touched: Map<string, { collection: SyncedCollection; id: string; audit: number }>;
+	audits: AuditEntry[];
+	/** Answers that carry their record, filled in once the batch is done. */
+	answers: { result: OpResult; key: string }[];
+	assessments: Map<string, AssessmentLookup | null>;
+	/** Keys of the attempts the batch changed (made once the ops are done). */
+	touchedAttempts?: string[];
+	resultId: (studentId: string, assessmentId: string, periodId: string) => string;
+}
+
+const keyOf = (collection: string, id: string): string => collection + '/' + id;
+
+/** resultId, over the store's native hash when it has one, memoised for the request. */
+function resultIdOf(store: ServerStore): PushContext['resultId'] {
+	const memo = new Map<string, string>();
+	return (student, assessment, period) => {
+		const text = student + '|' + assessment + '|' + period;
+		let id = memo.get(text);
+		if (id === undefined) {
+			id = store.sha256Hex ? store.sha256Hex(text).slice(0, RECORD_ID_LENGTH) : resultId(student, assessment, period);
+			memo.set(text, id);
+		}
+		return id;
+	};
+}
+
+/** Tells the store what the batch will read, so it can load it in a few queries. */
+function prefetch(ops: unknown[], store: ServerStore): void {
+	if (!store.prefetch) return;
+	const opIds: string[] = [];
+	const byCollection = new Map<SyncedCollection, string[]>();
+	for (const raw of ops) {
+		if (!isJsonObject(raw)) continue;
+		if (typeof raw['id'] === 'string') opIds.push(raw['id']);
+		const collection = raw['collection'];
+		const record = raw['record'];
+		if (!isSyncedCollection(collection) || !isRecordId(record)) continue;
+		let ids = byCollection.get(collection);
+		if (!ids) byCollection.set(collection, (ids = []));
+		ids.push(record);
+	}
+	const records: { collection: SyncedCollection; ids: string[] }[] = [];
+	byCollection.forEach((ids, collection) => records.push({ collection, ids }));
+	store.prefetch({ opIds, records });
+}
+
+/** A record as the batch left it so far. */
+function current(ctx: PushContext, collection: SyncedCollection, id: string): WireRecord | null {
+	const key = keyOf(collection, id);
+	let rec = ctx.records.get(key);
+	if (rec === undefined) {
+		rec = ctx.store.getRecord(collection, id);
+		ctx.records.set(key, rec);
+	}
+	return rec;
 }
 
 function reject(id: string, code: string, reason: string): OpResult {
@@ -83,17 +163,82 @@ function pushOne(raw: unknown, ctx: PushContext): OpResult {
 		const receipt = store.getReceipt(opId);
 		if (receipt) {
 			const op = raw as unknown as Op;
-			const current = isSyncedCollection(op.collection) && isRecordId(op.record) ? store.getRecord(op.collection, op.record) : null;
-			return { ...receipt, status: 'duplicate', ...(current ? { record: current } : {}) };
+			const result: OpResult = { ...receipt, status: 'duplicate' };
+			if (isSyncedCollection(op.collection) && isRecordId(op.record) && current(ctx, op.collection, op.record)) {
+				ctx.answers.push({ result, key: keyOf(op.collection, op.record) });
+			}
+			return result;
 		}
 	}
 	const result = decide(raw, ctx);
 	if (opId) store.putReceipt(opId, actor.id, device, withoutRecord(result));
+	if (result.record) ctx.answers.push({ result, key: keyOf((raw as Op).collection, (raw as Op).record) });
 	return result;
 }
 
+/**
+ * After every op: derives each changed result once (and the results whose
+ * attempts changed), gives each changed record its seq, writes it, and puts
+ * the final records into the answers.
+ */
+function finish(ctx: PushContext): void {
+	const { store } = ctx;
+	const rederive: string[] = [];
+	const students: string[] = [];
+	ctx.touched.forEach((t) => {
+		const rec = ctx.records.get(keyOf(t.collection, t.id)) as WireRecord;
+		if (t.collection === 'results') {
+			rederive.push(t.id);
+			students.push(str(rec['student']));
+		} else if (t.collection === 'attempts') {
+			students.push(str(rec['student']));
+			// A new (or withdrawn) attempt changes its result's best time, if the result exists.
+			const id = ctx.resultId(str(rec['student']), str(rec['assessment']), str(rec['period']));
+			if (!ctx.touched.has(keyOf('results', id)) && rederive.indexOf(id) < 0) rederive.push(id);
+		}
+	});
+	if (rederive.length > 0 && store.prefetchAttempts) store.prefetchAttempts(students);
+	const canonical = new Set<string>();
+	for (const id of rederive) {
+		const key = keyOf('results', id);
+		const rec = current(ctx, 'results', id);
+		if (!rec) continue;
+		const lookup = assessmentById(str(rec['assessment']), ctx);
+		if (!lookup || !lookup.ok) continue;
+		const next = derive(rec, lookup.assessment, ctx);
+		const t = ctx.touched.get(key);
+		if (t) {
+			const audit = ctx.audits[t.audit] as AuditEntry;
+			for (const path of DERIVED) {
+				if (next.stamps[path] !== rec.stamps[path]) audit.changes[path] = [valueOf(rec, path), valueOf(next, path)];
+			}
+		} else if (JSON.stringify(next) === JSON.stringify(sortKeys(rec))) continue;
+		else ctx.touched.set(key, { collection: 'results', id, audit: -1 });
+		ctx.records.set(key, next);
+		canonical.add(key);
+	}
+	ctx.touched.forEach((t, key) => {
+		// Our own working copy: it takes its seq, then is made canonical once
+		// (a derived record already is: setServerFields returns it so).
+		const working = ctx.records.get(key) as WireRecord;
+		working.seq = store.nextSeq();
+		const rec = canonical.has(key) ? working : sortKeys(working);
+		ctx.records.set(key, rec);
+		store.putRecord(t.collection, rec);
+	});
+	for (const a of ctx.answers) {
+		const rec = ctx.records.get(a.key);
+		if (rec) a.result.record = rec;
+	}
+}
+
+const DERIVED = ['total', 'level', 'best_time'];
+
 function withoutRecord(result: OpResult): OpResult {
-	const { record: _record, ...rest } = result;
+	const rest: OpResult = { id: result.id, status: result.status };
+	if (result.code !== undefined) rest.code = result.code;
+	if (result.reason !== undefined) rest.reason = result.reason;
+	if (result.clamped !== undefined) rest.clamped = result.clamped;
 	return rest;
 }
 
@@ -107,14 +252,19 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 		const shape = validateOp(raw, { device });
 		return shape.ok ? reject(opIdOf(raw), 'malformed', 'The change could not be read.') : reject(opIdOf(raw), shape.code, shape.reason);
 	}
-	const existing = store.getRecord(op.collection, op.record);
-	const assessment = assessmentFor(op, existing, store);
+	const existing = current(ctx, op.collection, op.record);
+	const assessment = assessmentFor(op, existing, ctx);
 	if (assessment && !assessment.ok) return reject(op.id, assessment.code, assessment.reason);
-	const valid = validateOp(op, { device, existing, ...(assessment ? { assessment: assessment.assessment } : {}) });
+	// (Objects built field by field on this path: the bundle's lowered object
+	// spread is slow on PocketBase's interpreter, and this runs per op.)
+	const vctx: ValidateContext = { device, existing, resultId: ctx.resultId };
+	if (assessment) vctx.assessment = assessment.assessment;
+	const valid = validateOp(op, vctx);
 	if (!valid.ok) return reject(op.id, valid.code, valid.reason);
 
-	const fields: Record<string, Json> = { ...op.fields };
-	const denied = authorize(op.collection, op.record, fields, existing, actor, store);
+	const fields: Record<string, Json> = {};
+	for (const path of Object.keys(op.fields)) fields[path] = op.fields[path] as Json;
+	const denied = authorize(op.collection, op.record, fields, existing, actor, ctx);
 	if (denied) return reject(op.id, denied.code, denied.reason);
 
 	const now = store.now();
@@ -122,30 +272,35 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 	ctx.hlc = hlcReceive(ctx.hlc, clamp.stamp, now);
 
 	const schema = SCHEMAS[op.collection];
-	const merged = applyOp(existing ?? undefined, { ...op, fields, stamp: clamp.stamp }, schema);
+	// Kept in working key order until the batch is done (finish makes it canonical once).
+	// A record an earlier op of this batch changed is our own working copy:
+	// merged in place. What the audit needs of its old state is kept first.
+	const key = keyOf(op.collection, op.record);
+	const owned = existing !== null && ctx.touched.has(key);
+	const paths = Object.keys(fields);
+	if (op.delete === true && paths.indexOf('deleted') < 0) paths.push('deleted');
+	const before = existing ? snapshot(existing, paths) : null;
+	const clampedOp: Op = { id: op.id, collection: op.collection, record: op.record, fields, stamp: clamp.stamp, base: op.base ?? {} };
+	if (op.delete !== undefined) clampedOp.delete = op.delete;
+	const merged = applyOp(existing ?? undefined, clampedOp, schema, { canonical: false, owned });
 	const refused = Object.keys(merged.fieldOutcomes).filter((p) => merged.fieldOutcomes[p] === 'refused');
 	if (refused.length > 0) {
 		return reject(op.id, 'immutable', `${refused.join(', ')} cannot be changed once recorded.`);
 	}
 
-	let record = merged.record;
+	const record = merged.record;
 	const outcomes = Object.keys(merged.fieldOutcomes).map((p) => merged.fieldOutcomes[p]);
 	if (merged.changed) {
-		if (op.collection === 'results' && assessment?.ok) record = derive(record, assessment.assessment, ctx);
-		record = { ...record, seq: store.nextSeq() };
-		store.putRecord(op.collection, record);
-		if (op.collection === 'attempts') rederiveResultOf(record, ctx);
+		ctx.records.set(key, record);
 		notifyLosers(op, merged.losers, ctx);
-		store.addAudit(auditOf(op, existing, record, actor.id, device, merged.losers.length > 0));
+		ctx.audits.push(auditOf(op, paths, before, record, actor.id, device, merged.losers.length > 0));
+		ctx.touched.set(key, { collection: op.collection, id: op.record, audit: ctx.audits.length - 1 });
 	}
 
 	const status = outcomes.indexOf('applied') < 0 && outcomes.indexOf('superseded') >= 0 ? 'superseded' : 'applied';
-	return {
-		id: op.id,
-		status,
-		record,
-		...(clamp.clamped ? { clamped: { from: op.stamp, to: clamp.stamp } } : {})
-	};
+	const result: OpResult = { id: op.id, status, record };
+	if (clamp.clamped) result.clamped = { from: op.stamp, to: clamp.stamp };
+	return result;
 }
 
 function opIdOf(raw: unknown): string {
@@ -155,14 +310,23 @@ function opIdOf(raw: unknown): string {
 type AssessmentLookup = { ok: true; assessment: Assessment } | { ok: false; code: string; reason: string };
 
 /** The assessment a result's or attempt's values are checked against. */
-function assessmentFor(op: Op, existing: WireRecord | null, store: ServerStore): AssessmentLookup | null {
+function assessmentFor(op: Op, existing: WireRecord | null, ctx: PushContext): AssessmentLookup | null {
 	if (op.collection !== 'results' && op.collection !== 'attempts') return null;
 	const id = existing?.['assessment'] ?? op.fields['assessment'];
 	if (typeof id !== 'string' || id === '') return { ok: false, code: 'missing_key', reason: 'The change does not say which assessment it belongs to.' };
-	const raw = store.getAssessment(id);
-	if (!raw) return { ok: false, code: 'unknown_assessment', reason: 'That assessment does not exist on the school server.' };
-	const parsed = parseAssessment(raw);
-	return parsed.ok ? parsed : { ok: false, code: parsed.code, reason: parsed.reason };
+	return assessmentById(id, ctx) ?? { ok: false, code: 'unknown_assessment', reason: 'That assessment does not exist on the school server.' };
+}
+
+/** An assessment, parsed once per request; null when it does not exist. */
+function assessmentById(id: string, ctx: PushContext): AssessmentLookup | null {
+	let lookup = ctx.assessments.get(id);
+	if (lookup === undefined) {
+		const raw = ctx.store.getAssessment(id);
+		const parsed = raw ? parseAssessment(raw) : null;
+		lookup = !parsed ? null : parsed.ok ? parsed : { ok: false, code: parsed.code, reason: parsed.reason };
+		ctx.assessments.set(id, lookup);
+	}
+	return lookup;
 }
 
 interface Denial {
@@ -179,8 +343,9 @@ function authorize(
 	fields: Record<string, Json>,
 	existing: WireRecord | null,
 	actor: Actor,
-	store: ServerStore
+	ctx: PushContext
 ): Denial | null {
+	const { store } = ctx;
 	const pick = (key: string): string => {
 		const v = existing?.[key] ?? fields[key];
 		return typeof v === 'string' ? v : '';
@@ -194,7 +359,7 @@ function authorize(
 				if (!store.studentInClass(student, classId)) {
 					return { code: 'not_in_class', reason: 'That student is not in this class.' };
 				}
-				if (recordId !== resultId(student, pick('assessment'), pick('period'))) {
+				if (recordId !== ctx.resultId(student, pick('assessment'), pick('period'))) {
 					return { code: 'bad_record_id', reason: 'The result id does not match its student, assessment and period.' };
 				}
 			}
@@ -242,22 +407,28 @@ function serverStamp(ctx: PushContext): string {
 /** Recomputes total, level and best_time of a result. */
 function derive(record: WireRecord, assessment: Assessment, ctx: PushContext): WireRecord {
 	const values = isJsonObject(record['values']) ? (record['values'] as { [key: string]: Json }) : null;
-	const seconds = ctx.store.attemptSeconds(str(record['student']), assessment.id, str(record['period']));
+	const seconds = attemptSeconds(str(record['student']), assessment.id, str(record['period']), ctx);
 	const derived = deriveResult(assessment, values, seconds);
 	return setServerFields(record, { total: derived.total, level: derived.level, best_time: derived.best_time }, serverStamp(ctx));
 }
 
-/** A new (or withdrawn) attempt changes its result's best time, if the result exists. */
-function rederiveResultOf(attempt: WireRecord, ctx: PushContext): void {
-	const { store } = ctx;
-	const id = resultId(str(attempt['student']), str(attempt['assessment']), str(attempt['period']));
-	const result = store.getRecord('results', id);
-	const raw = store.getAssessment(str(attempt['assessment']));
-	if (!result || !raw) return;
-	const parsed = parseAssessment(raw);
-	if (!parsed.ok) return;
-	const next = derive(result, parsed.assessment, ctx);
-	if (JSON.stringify(next) !== JSON.stringify(result)) store.putRecord('results', { ...next, seq: store.nextSeq() });
+/** Seconds of the live attempts of a key: the stored ones, as this batch left them. */
+function attemptSeconds(student: string, assessment: string, period: string, ctx: PushContext): number[] {
+	const live: LiveAttempt[] = ctx.store.liveAttempts(student, assessment, period).filter((a) => !ctx.touched.has(keyOf('attempts', a.id)));
+	const seconds = live.map((a) => a.seconds);
+	if (!ctx.touchedAttempts) {
+		ctx.touchedAttempts = [];
+		ctx.touched.forEach((t, key) => {
+			if (t.collection === 'attempts') ctx.touchedAttempts?.push(key);
+		});
+	}
+	ctx.touchedAttempts.forEach((key) => {
+		const a = ctx.records.get(key) as WireRecord;
+		if (a.deleted !== true && a['student'] === student && a['assessment'] === assessment && a['period'] === period && typeof a['seconds'] === 'number') {
+			seconds.push(a['seconds']);
+		}
+	});
+	return seconds;
 }
 
 function str(v: unknown): string {
@@ -283,11 +454,28 @@ function notifyLosers(op: Op, losers: Loser[], ctx: PushContext): void {
 	}
 }
 
-function auditOf(op: Op, before: WireRecord | null, after: WireRecord, user: string, device: string, conflict: boolean): AuditEntry {
+/** The stamps and values of `paths` in a record, before an op changes them. */
+interface Snapshot {
+	stamps: Record<string, string | undefined>;
+	values: Record<string, Json>;
+}
+
+function snapshot(record: WireRecord, paths: string[]): Snapshot {
+	const snap: Snapshot = { stamps: {}, values: {} };
+	for (const path of paths) {
+		snap.stamps[path] = record.stamps[path];
+		snap.values[path] = valueOf(record, path);
+	}
+	return snap;
+}
+
+// An op changes the stamps of its own paths only, so those are all the audit looks at.
+function auditOf(op: Op, paths: string[], before: Snapshot | null, after: WireRecord, user: string, device: string, conflict: boolean): AuditEntry {
 	const changes: Record<string, [Json, Json]> = {};
-	for (const path of Object.keys(after.stamps)) {
-		if (before && before.stamps[path] === after.stamps[path]) continue;
-		changes[path] = [valueOf(before, path), valueOf(after, path)];
+	for (const path of paths.slice().sort()) {
+		const stamp = after.stamps[path];
+		if (stamp === undefined || (before && before.stamps[path] === stamp)) continue;
+		changes[path] = [before ? (before.values[path] ?? null) : null, valueOf(after, path)];
 	}
 	return {
 		user,

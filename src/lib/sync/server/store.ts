@@ -67,8 +67,17 @@ export interface ServerStore {
 	studentInClass(studentId: string, classId: string): boolean;
 	/** Whether the student is in any class the user teaches. */
 	studentTaughtBy(studentId: string, userId: string): boolean;
-	/** Seconds of the live (not deleted) attempts of one student, assessment and period. */
-	attemptSeconds(studentId: string, assessmentId: string, periodId: string): number[];
+	/** The live (not deleted) attempts of one student, assessment and period, as stored. */
+	liveAttempts(studentId: string, assessmentId: string, periodId: string): LiveAttempt[];
+	/**
+	 * Optional: loads in bulk what a push batch will read (receipts, records),
+	 * so the per-op reads that follow are answered from memory.
+	 */
+	prefetch?(plan: PrefetchPlan): void;
+	/** Optional: loads the live attempts of these students in one go (before liveAttempts). */
+	prefetchAttempts?(studentIds: string[]): void;
+	/** Optional: a native lower-case hex SHA-256 of a string's UTF-8 bytes (faster than the JS one). */
+	sha256Hex?(text: string): string;
 
 	addConflict(notice: ConflictNotice, seq: number, stamp: string): void;
 
@@ -84,7 +93,25 @@ export interface ServerStore {
 	 * `limit`. Tombstones included.
 	 */
 	changesSince(collection: SyncedCollection, since: number, limit: number, scope: Scope): WireRecord[];
+	/**
+	 * Optional, faster: one pull page over every synced collection, as JSON text
+	 * the route sends as is (`[{ "collection", "record" }, …]`, at most `limit`,
+	 * by seq), with how many it holds, the last seq in it and whether more follow.
+	 */
+	pageSince?(since: number, limit: number, scope: Scope): PageText;
 	addAudit(entry: AuditEntry): void;
+}
+
+/** One stored attempt, as derivation needs it. */
+export interface LiveAttempt {
+	id: string;
+	seconds: number;
+}
+
+/** What one push batch is about to read. */
+export interface PrefetchPlan {
+	opIds: string[];
+	records: { collection: SyncedCollection; ids: string[] }[];
 }
 
 /** What a user may read: everything (coordinators) or some classes. */
@@ -100,8 +127,18 @@ export interface Actor {
 	role: 'teacher' | 'coordinator';
 }
 
+/** A pull page made by the store as JSON text. */
+export interface PageText {
+	json: string;
+	count: number;
+	lastSeq: number;
+	more: boolean;
+}
+
 /** What a handler answers: an HTTP status and a JSON body. */
 export interface HandlerAnswer {
 	status: number;
 	body: { [key: string]: unknown };
+	/** When set, the body's `changes` is this JSON text (the route splices it in, unparsed). */
+	changesJson?: string;
 }

@@ -49,13 +49,58 @@ export function createLocalforageStorage(options: LocalforageStorageOptions): St
 			const all = await store.keys();
 			return all.filter((k) => k.startsWith(prefix)).sort();
 		},
+		async entries(prefix) {
+			// One cursor over the store (localforage's iterate), not a transaction per key.
+			const out: [string, unknown][] = [];
+			await store.iterate<Boxed<unknown>, void>((boxed, key) => {
+				if (key.startsWith(prefix) && boxed !== null) out.push([key, boxed.v]);
+			});
+			return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+		},
 		async setMany(entries) {
-			// One transaction per key (localforage has no batch API). Issued in order
-			// and awaited in order, so a crash leaves a prefix of the entries written.
-			for (const [key, value] of entries) {
-				if (value === undefined) await store.removeItem(key);
-				else await store.setItem(key, { v: value });
+			if (entries.length === 0) return;
+			// localforage has no batch API, and one IndexedDB transaction per key
+			// costs a few ms each: thousands of records (a pull page, a push answer)
+			// go in ONE readwrite transaction on localforage's own database and
+			// store, in localforage's key and value format. All or nothing, which
+			// is stronger than the port asks (any prefix).
+			const db = await databaseOf(store);
+			if (!db) {
+				for (const [key, value] of entries) {
+					if (value === undefined) await store.removeItem(key);
+					else await store.setItem(key, { v: value });
+				}
+				return;
 			}
+			await new Promise<void>((resolve, reject) => {
+				const tx = db.db.transaction(db.storeName, 'readwrite');
+				const objects = tx.objectStore(db.storeName);
+				for (const [key, value] of entries) {
+					if (value === undefined) objects.delete(key);
+					else objects.put({ v: value }, key);
+				}
+				// Resolves once committed (oncomplete), as localforage's setItem does.
+				tx.oncomplete = () => resolve();
+				tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+				tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write aborted'));
+			});
 		}
 	};
+}
+
+// What localforage's IndexedDB driver keeps once ready (not in its typings).
+interface IdbInfo {
+	db?: IDBDatabase;
+	storeName?: string;
+}
+
+/** The IndexedDB database and store behind a localforage instance; null for other drivers. */
+async function databaseOf(
+	store: LocalForage
+): Promise<{ db: IDBDatabase; storeName: string } | null> {
+	await store.ready();
+	if (store.driver() !== localforage.INDEXEDDB) return null;
+	const info = (store as unknown as { _dbInfo?: IdbInfo })._dbInfo;
+	if (!info?.db || typeof info.storeName !== 'string') return null;
+	return { db: info.db, storeName: info.storeName };
 }

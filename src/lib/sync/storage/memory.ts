@@ -27,6 +27,12 @@ export function createMemoryStorage(): Storage {
 		async keys(prefix) {
 			return [...data.keys()].filter((k) => k.startsWith(prefix)).sort();
 		},
+		async entries(prefix) {
+			return [...data.keys()]
+				.filter((k) => k.startsWith(prefix))
+				.sort()
+				.map((k) => [k, JSON.parse(data.get(k) as string) as unknown] as [string, unknown]);
+		},
 		async setMany(entries) {
 			for (const [key, value] of entries) {
 				if (value === undefined) data.delete(key);

@@ -76,6 +76,32 @@ export function describeStorageContract(
 			expect(await s.keys('')).toEqual(['a']);
 		});
 
+		it('lists entries by prefix in ascending key order, with their values (when it has entries)', async () => {
+			const s = await create();
+			if (!s.entries) return;
+			await s.setMany([
+				['replica/b', { n: 2 }],
+				['replica/a', { n: 1 }],
+				['outbox/1', 'x'],
+				['replica/c', null]
+			]);
+			await s.setMany([['replica/b', undefined]]);
+			expect(await s.entries('replica/')).toEqual([
+				['replica/a', { n: 1 }],
+				['replica/c', null]
+			]);
+			expect(await s.entries('none/')).toEqual([]);
+		});
+
+		it('writes a thousand entries in one setMany and reads each back', async () => {
+			const s = await create();
+			const many: [string, unknown][] = [];
+			for (let i = 0; i < 1000; i++) many.push([`r/${String(i).padStart(4, '0')}`, { i }]);
+			await s.setMany(many);
+			expect(await s.keys('r/')).toHaveLength(1000);
+			expect(await s.get('r/0999')).toEqual({ i: 999 });
+		});
+
 		it('sees every write that resolved before a read was issued', async () => {
 			const s = await create();
 			const writes: Promise<void>[] = [];

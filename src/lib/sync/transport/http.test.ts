@@ -2,7 +2,7 @@ import { ClientResponseError } from 'pocketbase';
 import type PocketBase from 'pocketbase';
 import { describe, expect, it } from 'vitest';
 import { AuthError, NetworkError, RejectedError, ServerError } from '../errors';
-import { createHttpTransport, toTransportError, toWireRecord } from './http';
+import { SYNC_TOPIC, createHttpTransport, toTransportError, toWireRecord } from './http';
 
 const err = (status: number, message = 'm', isAbort = false) =>
 	new ClientResponseError({
@@ -43,16 +43,23 @@ describe('http transport', () => {
 		expect(rec).toEqual({ id: 'r1', notes: 'n', stamps: { notes: 's' }, seq: 4, deleted: false });
 	});
 
-	it('sends the routes of the wire contract and subscribes to PB_CONNECT and each collection', async () => {
+	it('sends the routes of the wire contract and subscribes to PB_CONNECT and the sync topic', async () => {
 		const calls: unknown[] = [];
 		const topics: string[] = [];
+		const handlers = new Map<string, (data: unknown) => void>();
 		const pb = {
 			send: async (path: string, opts: unknown) => {
 				calls.push([path, opts]);
 				if (path === '/api/sync/pull') throw err(500, 'boom');
 				return { results: [], cursor: 0, serverTime: 1 };
 			},
-			realtime: { subscribe: async (topic: string) => (topics.push(topic), async () => undefined) },
+			realtime: {
+				subscribe: async (topic: string, cb: (data: unknown) => void) => {
+					topics.push(topic);
+					handlers.set(topic, cb);
+					return async () => undefined;
+				}
+			},
 			collection: (name: string) => ({
 				subscribe: async (topic: string) => (topics.push(`${name}/${topic}`), async () => undefined)
 			})
@@ -70,11 +77,28 @@ describe('http transport', () => {
 				{ method: 'GET', query: { device: 'dev_1', since: 5, limit: 10 }, requestKey: null }
 			]
 		]);
+		const got: unknown[] = [];
+		let connects = 0;
 		const unsub = await t.subscribe(
-			() => undefined,
-			() => undefined
+			(change) => got.push(change),
+			() => connects++
 		);
-		expect(topics).toEqual(['PB_CONNECT', 'results/*', 'conflicts/*']);
+		expect(topics).toEqual(['PB_CONNECT', SYNC_TOPIC]);
+		handlers.get('PB_CONNECT')?.({});
+		// One message carries many changes; unfollowed collections and junk are dropped.
+		handlers.get(SYNC_TOPIC)?.({
+			changes: [
+				{ collection: 'results', record: { id: 'r1', stamps: {}, seq: 3, deleted: false } },
+				{ collection: 'students', record: { id: 's1', stamps: {}, seq: 4, deleted: false } },
+				{ collection: 'results', record: null },
+				null
+			]
+		});
+		handlers.get(SYNC_TOPIC)?.({ nope: true });
+		expect(connects).toBe(1);
+		expect(got).toEqual([
+			{ collection: 'results', record: { id: 'r1', stamps: {}, seq: 3, deleted: false } }
+		]);
 		await unsub();
 	});
 });

@@ -3,11 +3,12 @@
  * already signed in with (its auth token rides on every request).
  *
  * Routes: POST /api/sync/push, GET /api/sync/pull, GET /api/health (ping).
- * Realtime: one `*` subscription per synced collection, plus PB_CONNECT,
- * which the SDK fires on every (re)connect: PocketBase does not replay events
- * missed while disconnected, so the engine pulls then.
+ * Realtime: the server's sync topic (`markbook/changes`: batches of changed
+ * records in the user's scope, sent after each commit by pb_hooks/sync/realtime.js),
+ * plus PB_CONNECT, which the SDK fires on every (re)connect: PocketBase does
+ * not replay events missed while disconnected, so the engine pulls then.
  */
-import { ClientResponseError, type RecordModel, type RecordSubscription } from 'pocketbase';
+import { ClientResponseError, type RecordModel } from 'pocketbase';
 import type PocketBase from 'pocketbase';
 import { SYNCED_COLLECTIONS } from '../../domain/collections';
 import type {
@@ -22,12 +23,39 @@ import type {
 import { AuthError, NetworkError, RejectedError, ServerError } from '../errors';
 import type { Log, PullParams, Transport } from '../ports';
 
+/** The realtime topic the server sends synced changes on: `{ changes: Change[] }`. */
+export const SYNC_TOPIC = 'markbook/changes';
+
 export interface HttpTransportOptions {
 	/** This device's id, sent on pulls (pushes carry it in the body). */
 	device: string;
 	/** Collections to follow in realtime (default: every synced collection). */
 	collections?: readonly SyncedCollection[];
 	log?: Log;
+}
+
+/** The changes of one sync-topic message that are well formed and followed. */
+export function changesOfMessage(
+	data: unknown,
+	collections: readonly SyncedCollection[]
+): Change[] {
+	const list = (data as { changes?: unknown } | null)?.changes;
+	if (!Array.isArray(list)) return [];
+	const out: Change[] = [];
+	for (const c of list as Change[]) {
+		if (
+			c &&
+			typeof c === 'object' &&
+			collections.indexOf(c.collection) >= 0 &&
+			c.record &&
+			typeof c.record.id === 'string'
+		)
+			out.push({
+				collection: c.collection,
+				record: toWireRecord(c.record as unknown as RecordModel)
+			});
+	}
+	return out;
 }
 
 function messageOf(e: ClientResponseError): string {
@@ -119,22 +147,13 @@ export function createHttpTransport(pb: PocketBase, options: HttpTransportOption
 			};
 			try {
 				unsubs.push(await pb.realtime.subscribe('PB_CONNECT', () => onConnect()));
-				for (const collection of collections) {
-					const unsub = await pb
-						.collection(collection)
-						.subscribe('*', (event: RecordSubscription<RecordModel>) => {
-							// Sync never hard-deletes (tombstones are updates); a hard delete in the
-							// admin UI cannot be ordered by stamps, so it is left to the office.
-							if (event.action === 'delete') {
-								options.log?.warn(
-									`sync: ignoring a hard delete of ${collection}/${event.record.id}`
-								);
-								return;
-							}
-							onChange({ collection, record: toWireRecord(event.record) });
-						});
-					unsubs.push(unsub);
-				}
+				// One topic for every synced collection, already filtered to the user's
+				// scope by the server. (Sync never hard-deletes: tombstones are updates.)
+				unsubs.push(
+					await pb.realtime.subscribe(SYNC_TOPIC, (data: unknown) => {
+						for (const change of changesOfMessage(data, collections)) onChange(change);
+					})
+				);
 			} catch (e) {
 				await unsubscribeAll();
 				throw toTransportError(e);

@@ -1,0 +1,136 @@
+/// <reference path="../../pb_data/types.d.ts" />
+/* global SubscriptionMessage */
+// Realtime fan-out of synced changes on one custom topic, sent after the
+// transaction that made them committed. Each subscribed client gets only the
+// records its user may read (the API rules' scope: a teacher the classes they
+// teach and those classes' students and records, a coordinator everything,
+// conflicts their own), computed once per user per broadcast.
+//
+// Why a topic of our own instead of PocketBase's record events: the sync store
+// writes with bulk SQL (see sql.js), which PocketBase does not see; and one
+// message per push per client is far cheaper than PocketBase checking a list
+// rule with a query per record per subscriber.
+
+/** The topic devices subscribe to (README, "Realtime"). */
+const TOPIC = 'markbook/changes';
+/** Changes per message, so a 500-op push does not make one huge SSE event. */
+const PER_MESSAGE = 250;
+
+function userScope(app, auth, cache) {
+	const id = auth.id;
+	if (cache[id]) return cache[id];
+	let scope;
+	if (auth.collection().name === '_superusers') scope = { all: true, user: '' };
+	else if (auth.collection().name !== 'users') scope = null;
+	else if (auth.getString('role') === 'coordinator') scope = { all: true, user: id };
+	else {
+		const classes = {};
+		for (const r of app.findRecordsByFilter('classes', 'teachers.id ?= {:user}', '', 0, 0, {
+			user: id
+		}))
+			classes[r.id] = true;
+		scope = { all: false, user: id, classes };
+	}
+	cache[id] = scope;
+	return scope;
+}
+
+function studentClasses(app, studentId, cache) {
+	if (!(studentId in cache)) {
+		let classes = [];
+		try {
+			classes = app.findRecordById('students', studentId).getStringSlice('classes');
+		} catch (_) {
+			classes = [];
+		}
+		cache[studentId] = classes;
+	}
+	return cache[studentId];
+}
+
+function anyTaught(scope, classes) {
+	if (!Array.isArray(classes)) return false;
+	for (const c of classes) if (scope.classes[c]) return true;
+	return false;
+}
+
+/** Whether a user with `scope` may read the change (mirrors pb_migrations' list rules). */
+function visible(app, scope, change, students) {
+	const r = change.record;
+	if (change.collection === 'conflicts') return scope.user !== '' && r.user === scope.user;
+	if (scope.all) return true;
+	switch (change.collection) {
+		case 'periods':
+		case 'assessments':
+			return true;
+		case 'classes':
+			return (
+				!!scope.classes[r.id] || (Array.isArray(r.teachers) && r.teachers.indexOf(scope.user) >= 0)
+			);
+		case 'students':
+			return anyTaught(scope, r.classes);
+		case 'results':
+		case 'observations':
+			return !!scope.classes[r.class];
+		case 'attempts':
+			return anyTaught(scope, studentClasses(app, r.student, students));
+		default:
+			return false;
+	}
+}
+
+/**
+ * Sends `changes` ([{ collection, record }], wire records) to every client
+ * subscribed to TOPIC, each filtered to its user's scope. Call after commit.
+ * Never throws: realtime is a fast path, devices pull on every reconnect.
+ */
+function broadcast(app, changes) {
+	if (!changes || changes.length === 0) return;
+	try {
+		const clients = app.subscriptionsBroker().clients();
+		const scopes = {};
+		const students = {};
+		const sent = {};
+		for (const clientId in clients) {
+			const client = clients[clientId];
+			if (!client || client.isDiscarded() || !client.hasSubscription(TOPIC)) continue;
+			const auth = client.get('auth');
+			if (!auth) continue;
+			const scope = userScope(app, auth, scopes);
+			if (!scope) continue;
+			// Clients of one user see the same changes: build their messages once.
+			const key = scope.all ? 'all:' + scope.user : scope.user;
+			if (!sent[key]) {
+				const mine = changes.filter((c) => visible(app, scope, c, students));
+				const messages = [];
+				for (let i = 0; i < mine.length; i += PER_MESSAGE) {
+					messages.push(
+						new SubscriptionMessage({
+							name: TOPIC,
+							data: JSON.stringify({ changes: mine.slice(i, i + PER_MESSAGE) })
+						})
+					);
+				}
+				sent[key] = messages;
+			}
+			for (const m of sent[key]) client.send(m);
+		}
+	} catch (err) {
+		app.logger().warn('markbook: realtime broadcast failed', 'error', String(err));
+	}
+}
+
+/** Whether any client follows the topic (a push with nobody listening skips the read-back). */
+function hasSubscribers(app) {
+	try {
+		const clients = app.subscriptionsBroker().clients();
+		for (const clientId in clients) {
+			if (clients[clientId] && clients[clientId].hasSubscription(TOPIC)) return true;
+		}
+	} catch (_) {
+		return true;
+	}
+	return false;
+}
+
+module.exports = { TOPIC, broadcast, hasSubscribers };
