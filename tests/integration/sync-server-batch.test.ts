@@ -130,8 +130,21 @@ describe('a batched push', () => {
 			fields: { 'values.c2': 7 },
 			stamp: stamp(t, 2, 'dev_batch3')
 		});
-		const res = await push(a, { device: 'dev_batch3', ops: [bad, good] });
-		expect(res.body.results.map((r) => r.status)).toEqual(['rejected', 'applied']);
+		// A period that does not exist (records are written with SQL, so the hooks check it).
+		const noPeriod = resultOp({
+			student,
+			cls: SHARED,
+			assessment: HOP,
+			period: 'nosuchperiod000',
+			fields: { 'values.c1': 1 },
+			stamp: stamp(t, 3, 'dev_batch3')
+		});
+		const res = await push(a, { device: 'dev_batch3', ops: [bad, good, noPeriod] });
+		expect(res.body.results.map((r) => r.status)).toEqual(['rejected', 'applied', 'rejected']);
+		expect(res.body.results[2]).toMatchObject({ code: 'unknown_period' });
+		await expect(admin.collection('results').getOne(noPeriod.record)).rejects.toMatchObject({
+			status: 404
+		});
 		const rec = wireOf(await admin.collection('results').getOne(good.record));
 		expect(rec['values']).toEqual({ c1: 1 });
 		expect(await count('audit_log', admin.filter('record = {:r}', { r: good.record }))).toBe(1);

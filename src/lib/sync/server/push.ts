@@ -334,6 +334,7 @@ interface Denial {
 	reason: string;
 }
 
+const UNKNOWN_PERIOD: Denial = { code: 'unknown_period', reason: 'That term or period does not exist on the school server.' };
 const NOT_YOUR_CLASS: Denial = { code: 'not_your_class', reason: 'You do not teach this class, so you cannot record results for it.' };
 
 /** Who may write what; mirrors the API rules in pb_migrations. May fill in `by`. */
@@ -362,6 +363,8 @@ function authorize(
 				if (recordId !== ctx.resultId(student, pick('assessment'), pick('period'))) {
 					return { code: 'bad_record_id', reason: 'The result id does not match its student, assessment and period.' };
 				}
+				// Records are written with SQL, not PocketBase's save: relations are checked here.
+				if (!current(ctx, 'periods', pick('period'))) return UNKNOWN_PERIOD;
 			}
 			return null;
 		}
@@ -377,6 +380,7 @@ function authorize(
 			if (!store.studentTaughtBy(pick('student'), actor.id)) {
 				return { code: 'not_your_student', reason: 'That student is not in a class you teach.' };
 			}
+			if (!existing && !current(ctx, 'periods', pick('period'))) return UNKNOWN_PERIOD;
 			return claimAuthor(fields, existing, actor);
 		case 'conflicts':
 			if (!existing || existing['user'] !== actor.id) {
