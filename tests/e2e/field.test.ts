@@ -82,6 +82,8 @@ async function open(
 		.getByRole('navigation', { name: 'Class views' })
 		.getByRole('link', { name: view })
 		.click();
+	// Let the view's navigation land before changing the query (a newer goto would cancel it).
+	await expect(page).toHaveURL(view === 'Field mode' ? /\/field(\?|$)/ : /\/students(\?|$)/);
 	if (select.assessment) await page.getByLabel('Assessment').selectOption(select.assessment);
 	if (select.period) await page.getByLabel('Period').selectOption(select.period);
 	if (select.student && view === 'Field mode') {
