@@ -88,6 +88,12 @@ export async function deactivateDevice(id: string): Promise<void> {
 	await pb.collection('devices').update(id, { active: false }, { requestKey: null });
 }
 
+/** The server names a new device after its id until the app reports a better name. */
+function isPlaceholderName(row: RecordModel, deviceId: string): boolean {
+	const name = String(row['name'] ?? '');
+	return name === '' || name === deviceId;
+}
+
 /** Tells the server this device's name and counters (best effort; retried next time). */
 export async function reportDevice(
 	deviceId: string,
@@ -101,8 +107,8 @@ export async function reportDevice(
 		await pb.collection('devices').update(
 			row.id,
 			{
-				// Keep a name the teacher chose; fill it in otherwise.
-				...(String(row['name'] ?? '') === '' ? { name } : {}),
+				// Keep a name the teacher chose; replace the server's placeholder (the device id).
+				...(isPlaceholderName(row, deviceId) ? { name } : {}),
 				platform,
 				app_version: version,
 				pending: counts.pending,

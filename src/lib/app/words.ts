@@ -7,7 +7,15 @@ import type { SyncSnapshot } from '$lib/sync/client';
 import type { SyncStatus } from '$lib/sync/replica';
 
 /** The state of one cell, row or record as shown beside it. */
-export type SaveState = 'local' | 'syncing' | 'synced' | 'offline' | 'failed' | 'rejected' | 'conflict';
+export type SaveState =
+	| 'local'
+	| 'syncing'
+	| 'synced'
+	| 'offline'
+	| 'paused'
+	| 'failed'
+	| 'rejected'
+	| 'conflict';
 
 /**
  * A record's (or field's) state for display: pending edits are "saved on this
@@ -25,8 +33,8 @@ export function saveStateOf(status: SyncStatus, sync: SyncSnapshot | null): Save
 		case 'pending':
 			if (!sync) return 'local';
 			if (!sync.online || sync.phase === 'offline') return 'offline';
-			if (sync.phase === 'backoff' || sync.phase === 'blocked' || sync.phase === 'needsSignIn')
-				return 'failed';
+			if (sync.phase === 'needsSignIn' || sync.phase === 'blocked') return 'paused';
+			if (sync.phase === 'backoff') return 'failed';
 			return status.inflight ? 'syncing' : 'local';
 	}
 }
@@ -37,6 +45,7 @@ export const SAVE_STATE_WORDS: Readonly<Record<SaveState, string>> = {
 	syncing: 'Syncing…',
 	synced: 'Synced',
 	offline: 'Saved on this device, waiting for a connection',
+	paused: 'Saved on this device; sync paused (see the message above)',
 	failed: 'Saved on this device; sync failed, will retry',
 	rejected: 'Not accepted by the server',
 	conflict: 'Changed by someone else at the same time'
@@ -48,6 +57,7 @@ export const SAVE_STATE_ICONS: Readonly<Record<SaveState, string>> = {
 	syncing: '↻',
 	synced: '✓',
 	offline: '⏸',
+	paused: '⏸',
 	failed: '!',
 	rejected: '✕',
 	conflict: '⇄'
