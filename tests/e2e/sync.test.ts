@@ -258,6 +258,9 @@ test('after the session expires with edits pending, signing in again syncs them 
 	const a = await deviceFor(browser, { email, password: 'relief-pass-1' }, undefined, baseURL);
 	try {
 		await a.page.goto(`/classes/${cls.id}?a=${assessment}&p=${TERM4}`);
+		// The page must be up (its code loaded) before the connection goes.
+		await expect(cell(a.page, student.id, key!)).toBeVisible();
+		await waitForServiceWorker(a.page);
 		await a.context.setOffline(true);
 		await setChecklist(cell(a.page, student.id, key!), 'demonstrated');
 		// The office resets the password: every session of the user ends.
