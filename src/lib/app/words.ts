@@ -51,13 +51,13 @@ export const SAVE_STATE_WORDS: Readonly<Record<SaveState, string>> = {
 	conflict: 'Changed by someone else at the same time'
 };
 
-/** A glyph per state, never the only cue (always paired with words for screen readers). */
+/** A glyph per state, never the only cue (always paired with words). Plain Unicode found in every system font: no emoji, which headless and older tablets draw as boxes. */
 export const SAVE_STATE_ICONS: Readonly<Record<SaveState, string>> = {
 	local: '●',
 	syncing: '↻',
 	synced: '✓',
-	offline: '⏸',
-	paused: '⏸',
+	offline: '○',
+	paused: '‖',
 	failed: '!',
 	rejected: '✕',
 	conflict: '⇄'
