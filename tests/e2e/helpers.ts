@@ -13,7 +13,12 @@ export type DemoKey = 'teacherA' | 'teacherB' | 'coordinator';
 export const TABLET = { width: 820, height: 1180 } as const;
 export const LAPTOP = { width: 1280, height: 800 } as const;
 
-export function demoUser(key: DemoKey): { email: string; password: string; id: string; name: string } {
+export function demoUser(key: DemoKey): {
+	email: string;
+	password: string;
+	id: string;
+	name: string;
+} {
 	const u = DEMO_USERS.find((x) => x.key === key);
 	if (!u) throw new Error(`no demo user ${key}`);
 	return u;

@@ -61,10 +61,16 @@ async function expectNoSeriousViolations(page: Page, what: string) {
 	// @axe-core/playwright types its Page from the top-level playwright-core, a
 	// different copy from @playwright/test's nested one: same object, two types.
 	const options = { page } as unknown as ConstructorParameters<typeof AxeBuilder>[0];
-	const result = await new AxeBuilder(options).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
-	const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	const result = await new AxeBuilder(options)
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
+		.analyze();
+	const serious = result.violations.filter(
+		(v) => v.impact === 'serious' || v.impact === 'critical'
+	);
 	expect(
-		serious.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+		serious.map(
+			(v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+		)
 	).toEqual([]);
 }
 

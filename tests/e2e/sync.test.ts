@@ -162,7 +162,10 @@ test('two teachers change one cell offline: both screens end equal and the loser
 		await expect(cell(b.page, student, key!)).toHaveAttribute('aria-label', /not yet$/i);
 		// A, whose value lost, sees the conflict at the cell and on the conflicts page.
 		await expect(cell(a.page, student, key!)).toHaveAttribute('data-state', 'conflict');
-		await a.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Conflicts/ }).click();
+		await a.page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: /Conflicts/ })
+			.click();
 		const notice = a.page.getByTestId('conflict');
 		await expect(notice).toHaveCount(1);
 		await expect(notice.getByTestId('mine')).toHaveText('Demonstrated');
@@ -247,12 +250,17 @@ test('after the session expires with edits pending, signing in again syncs them 
 		year_level: 5,
 		teachers: [user.id]
 	});
-	const student = await office<{ id: string }>(baseURL!, 'POST', '/api/collections/students/records', {
-		given_name: 'Ada',
-		family_name: 'Reliefson',
-		student_number: `R${Date.now()}`,
-		classes: [cls.id]
-	});
+	const student = await office<{ id: string }>(
+		baseURL!,
+		'POST',
+		'/api/collections/students/records',
+		{
+			given_name: 'Ada',
+			family_name: 'Reliefson',
+			student_number: `R${Date.now()}`,
+			classes: [cls.id]
+		}
+	);
 	const assessment = A['hop'] as string;
 	const [key] = await componentsOf(baseURL!, assessment);
 	const a = await deviceFor(browser, { email, password: 'relief-pass-1' }, undefined, baseURL);
@@ -287,7 +295,10 @@ test('after the session expires with edits pending, signing in again syncs them 
 	}
 });
 
-test('signing in once, the app starts and shows the classes offline', async ({ browser, baseURL }) => {
+test('signing in once, the app starts and shows the classes offline', async ({
+	browser,
+	baseURL
+}) => {
 	const a = await deviceFor(browser, 'teacherA', undefined, baseURL);
 	try {
 		await waitForServiceWorker(a.page);
@@ -302,4 +313,3 @@ test('signing in once, the app starts and shows the classes offline', async ({ b
 		await a.context.close();
 	}
 });
-

@@ -38,8 +38,13 @@ export function describeEdit(
 		const assessment =
 			typeof rec['assessment'] === 'string' ? assessmentById(db, rec['assessment']) : null;
 		const key = componentKeyOf(path);
-		const label = key && assessment ? assessment.components.find((c) => c.key === key)?.label : undefined;
-		const parts = [nameOf(db, 'students', rec['student']), assessment?.name ?? '', nameOf(db, 'periods', rec['period'])];
+		const label =
+			key && assessment ? assessment.components.find((c) => c.key === key)?.label : undefined;
+		const parts = [
+			nameOf(db, 'students', rec['student']),
+			assessment?.name ?? '',
+			nameOf(db, 'periods', rec['period'])
+		];
 		return {
 			title: parts.filter((p) => p !== '').join(' · ') || 'A result',
 			field: label ?? (path === 'notes' ? 'Notes' : (key ?? path)),
@@ -47,10 +52,18 @@ export function describeEdit(
 		};
 	}
 	if (collection === 'observations') {
-		return { title: `Note about ${nameOf(db, 'students', fields['student']) || 'a student'}`, field: 'Note', assessment: null };
+		return {
+			title: `Note about ${nameOf(db, 'students', fields['student']) || 'a student'}`,
+			field: 'Note',
+			assessment: null
+		};
 	}
 	if (collection === 'attempts') {
-		return { title: `Timed attempt of ${nameOf(db, 'students', fields['student']) || 'a student'}`, field: 'Time', assessment: null };
+		return {
+			title: `Timed attempt of ${nameOf(db, 'students', fields['student']) || 'a student'}`,
+			field: 'Time',
+			assessment: null
+		};
 	}
 	return { title: collection, field: path, assessment: null };
 }
@@ -63,12 +76,22 @@ export function shown(context: EditContext, value: Json | undefined): string {
 /** The first path an op writes other than the set-once key fields. */
 export function mainPath(op: Op): FieldPath {
 	const paths = Object.keys(op.fields);
-	return paths.find((p) => p.startsWith('values.') || p === 'notes' || p === 'text' || p === 'seconds') ?? paths[0] ?? '';
+	return (
+		paths.find(
+			(p) => p.startsWith('values.') || p === 'notes' || p === 'text' || p === 'seconds'
+		) ??
+		paths[0] ??
+		''
+	);
 }
 
 /** What resolving a notice needs of the sync client. */
 export interface Editor {
-	edit(collection: 'results' | 'conflicts', id: string, fields: Record<FieldPath, Json>): Promise<EditResult>;
+	edit(
+		collection: 'results' | 'conflicts',
+		id: string,
+		fields: Record<FieldPath, Json>
+	): Promise<EditResult>;
 }
 
 /**
@@ -88,7 +111,9 @@ export async function resolveConflict(
 		if (collection !== 'results' || typeof record !== 'string' || typeof field !== 'string') {
 			return { ok: false, code: 'unsupported', reason: 'This notice cannot be resolved here.' };
 		}
-		const written = await sync.edit('results', record, { [field]: value === undefined ? (notice['mine'] as Json) : value });
+		const written = await sync.edit('results', record, {
+			[field]: value === undefined ? (notice['mine'] as Json) : value
+		});
 		if (!written.ok) return written;
 	}
 	return sync.edit('conflicts', notice.id, { status });

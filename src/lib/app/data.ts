@@ -95,8 +95,7 @@ export function studentsIn(db: Reader, classId: string): StudentInfo[] {
 		.list('students', (r) => ids(r['classes']).indexOf(classId) >= 0)
 		.map(toStudent)
 		.sort(
-			(a, b) =>
-				a.familyName.localeCompare(b.familyName) || a.givenName.localeCompare(b.givenName)
+			(a, b) => a.familyName.localeCompare(b.familyName) || a.givenName.localeCompare(b.givenName)
 		);
 }
 
@@ -107,9 +106,7 @@ export function assessments(db: Reader): Assessment[] {
 		const parsed = parseAssessment(r);
 		if (parsed.ok && parsed.assessment.active) out.push(parsed.assessment);
 	}
-	return out.sort(
-		(a, b) => a.framework.localeCompare(b.framework) || a.name.localeCompare(b.name)
-	);
+	return out.sort((a, b) => a.framework.localeCompare(b.framework) || a.name.localeCompare(b.name));
 }
 
 export function assessmentById(db: Reader, id: string): Assessment | null {
@@ -123,13 +120,20 @@ export function assessmentById(db: Reader, id: string): Assessment | null {
 export function periods(db: Reader): PeriodInfo[] {
 	return db
 		.list('periods')
-		.map((r) => ({ id: r.id, name: text(r['name']), starts: time(r['starts']), ends: time(r['ends']) }))
+		.map((r) => ({
+			id: r.id,
+			name: text(r['name']),
+			starts: time(r['starts']),
+			ends: time(r['ends'])
+		}))
 		.sort((a, b) => (a.starts ?? 0) - (b.starts ?? 0) || a.name.localeCompare(b.name));
 }
 
 /** The period `now` falls in, else the last one that started, else the first. */
 export function currentPeriod(list: readonly PeriodInfo[], now: number): PeriodInfo | null {
-	const inside = list.find((p) => p.starts !== null && p.starts <= now && (p.ends === null || now <= p.ends));
+	const inside = list.find(
+		(p) => p.starts !== null && p.starts <= now && (p.ends === null || now <= p.ends)
+	);
 	if (inside) return inside;
 	const started = list.filter((p) => p.starts !== null && p.starts <= now);
 	return started[started.length - 1] ?? list[0] ?? null;

@@ -41,21 +41,22 @@ function toDevice(r: RecordModel): DeviceInfo {
 
 /** "Chrome on iPad", from the user agent: what a teacher calls the device. */
 export function describeBrowser(ua: string): { name: string; platform: string } {
-	const platform = /iPad/.test(ua) || (/Macintosh/.test(ua) && /Mobile|Touch/.test(ua))
-		? 'iPad'
-		: /iPhone/.test(ua)
-			? 'iPhone'
-			: /Android/.test(ua)
-				? 'Android'
-				: /CrOS/.test(ua)
-					? 'Chromebook'
-					: /Windows/.test(ua)
-						? 'Windows'
-						: /Mac OS X|Macintosh/.test(ua)
-							? 'Mac'
-							: /Linux/.test(ua)
-								? 'Linux'
-								: 'Unknown';
+	const platform =
+		/iPad/.test(ua) || (/Macintosh/.test(ua) && /Mobile|Touch/.test(ua))
+			? 'iPad'
+			: /iPhone/.test(ua)
+				? 'iPhone'
+				: /Android/.test(ua)
+					? 'Android'
+					: /CrOS/.test(ua)
+						? 'Chromebook'
+						: /Windows/.test(ua)
+							? 'Windows'
+							: /Mac OS X|Macintosh/.test(ua)
+								? 'Mac'
+								: /Linux/.test(ua)
+									? 'Linux'
+									: 'Unknown';
 	const browser = /Edg\//.test(ua)
 		? 'Edge'
 		: /Firefox\//.test(ua)
@@ -71,7 +72,9 @@ export function describeBrowser(ua: string): { name: string; platform: string } 
 /** The teacher's devices, newest sync first; the last list seen when offline. */
 export async function listDevices(): Promise<{ devices: DeviceInfo[]; cachedAt: number | null }> {
 	try {
-		const rows = await pb.collection('devices').getFullList({ sort: '-last_sync_at', requestKey: null });
+		const rows = await pb
+			.collection('devices')
+			.getFullList({ sort: '-last_sync_at', requestKey: null });
 		const devices = rows.map(toDevice);
 		localStorage.setItem(CACHE_KEY, JSON.stringify({ at: Date.now(), devices }));
 		return { devices, cachedAt: null };
@@ -152,7 +155,8 @@ export class DeviceReporter {
 		if (!due) return;
 		this.#due = null;
 		this.#lastAt = Date.now();
-		if (await reportDevice(due.device, due)) this.#sent = `${due.device}|${due.pending}|${due.failed}`;
+		if (await reportDevice(due.device, due))
+			this.#sent = `${due.device}|${due.pending}|${due.failed}`;
 	}
 
 	close(): void {

@@ -61,4 +61,3 @@ export function csvFileName(cls: ClassInfo, period: PeriodInfo): string {
 	const safe = (s: string) => s.replace(/[\\/:*?"<>|]+/g, '-').trim();
 	return `${safe(cls.name)} – ${safe(period.name)} – results.csv`;
 }
-

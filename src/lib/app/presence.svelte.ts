@@ -100,7 +100,9 @@ export class ClassPresence {
 		};
 		try {
 			try {
-				await pb.collection('presence').update(this.#rowId, { seen: body.seen }, { requestKey: null });
+				await pb
+					.collection('presence')
+					.update(this.#rowId, { seen: body.seen }, { requestKey: null });
 			} catch (e) {
 				if ((e as { status?: number }).status !== 404) throw e;
 				await pb.collection('presence').create({ id: this.#rowId, ...body }, { requestKey: null });

@@ -16,7 +16,11 @@ export function componentKeyOf(path: FieldPath): string | null {
 /** A value as a teacher reads it. */
 export function valueWords(assessment: Assessment | null, value: Json | undefined): string {
 	if (assessment?.kind === 'checklist') {
-		return value === 1 ? CHECKLIST_WORDS[1] : value === 0 ? CHECKLIST_WORDS[0] : CHECKLIST_WORDS.none;
+		return value === 1
+			? CHECKLIST_WORDS[1]
+			: value === 0
+				? CHECKLIST_WORDS[0]
+				: CHECKLIST_WORDS.none;
 	}
 	if (value === undefined || value === null || value === '') return 'Empty';
 	if (assessment?.kind === 'timed' && typeof value === 'number') return `${value} s`;

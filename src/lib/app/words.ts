@@ -78,7 +78,8 @@ export function clockTime(ms: number): string {
 /** The badge's one-line summary of the engine. */
 export function syncSummary(s: SyncSnapshot | null): string {
 	if (!s) return 'Starting…';
-	if (s.blocked) return s.blocked.status === 426 ? 'Update the app to sync' : 'This device is switched off';
+	if (s.blocked)
+		return s.blocked.status === 426 ? 'Update the app to sync' : 'This device is switched off';
 	if (s.phase === 'needsSignIn') return 'Sign in again to sync';
 	if (!s.online || s.phase === 'offline') return 'Offline';
 	if (s.phase === 'pushing' || s.phase === 'pulling') return 'Syncing…';
