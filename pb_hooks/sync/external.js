@@ -9,17 +9,25 @@ function who(e) {
 	return { user: e.auth.id, device: 'rest-api' };
 }
 
+/**
+ * Runs fn with a store in the request's transaction, then tells devices of
+ * the changes fn returns (the records as written, not read back: inside the
+ * office's batch request nothing is committed yet when this hook ends).
+ *
+ * fn flushes the store itself, before e.next(): in a batch request PocketBase
+ * runs the batch's next request from inside this one's e.next(), and that
+ * request's hook must see the counter this one moved, or the two records
+ * share a seq and a pull page ending between them skips one.
+ */
 function withStore(e, fn) {
 	const { createStore } = require(`${__hooks}/sync/store.js`);
 	let store;
-	let extra = [];
+	let changes = [];
 	e.app.runInTransaction((tx) => {
 		store = createStore(tx);
-		extra = fn(store, tx) || [];
-		store.flush();
+		changes = fn(store, tx);
 	});
-	// Committed: devices hear of the edit on the sync topic (realtime.js).
-	store.broadcast(extra);
+	store.broadcast(changes, false);
 }
 
 /** Create or update: stamp, then let PocketBase save inside the same transaction. */
@@ -48,6 +56,7 @@ function save(e) {
 			if (key in edit.record) e.record.set(key, edit.record[key]);
 		}
 		store.addAudit(edit.audit);
+		store.flush();
 		e.app = tx;
 		e.next();
 		return [{ collection, record: toWire(e.record) }];
@@ -63,6 +72,8 @@ function remove(e) {
 		const edit = lib.stampExternalEdit(collection, before, before, store, who(e), true);
 		store.putRecord(collection, edit.record);
 		store.addAudit(edit.audit);
+		store.flush();
+		return [{ collection, record: edit.record }];
 	});
 	return e.noContent(204);
 }

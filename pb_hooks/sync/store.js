@@ -304,10 +304,11 @@ function createStore(app) {
 		/**
 		 * After the commit: sends the written records (and `extra` changes) to
 		 * realtime subscribers, read back as a pull returns them (with every
-		 * column's stored default, which a merged record may lack).
+		 * column's stored default, which a merged record may lack). Without
+		 * `readBack`, sends `extra` alone.
 		 */
-		broadcast(extra) {
-			const written = committed;
+		broadcast(extra, readBack = true) {
+			const written = readBack ? committed : [];
 			committed = [];
 			const realtime = require(`${__hooks}/sync/realtime.js`);
 			if (!realtime.hasSubscribers($app)) return;

@@ -150,3 +150,39 @@ describe('a batched push', () => {
 		expect(await count('audit_log', admin.filter('record = {:r}', { r: good.record }))).toBe(1);
 	});
 });
+
+describe('records the office writes in one transaction', () => {
+	it('each get their own seq, so a pull page never ends inside the group and skips the rest', async () => {
+		// PocketBase's batch API runs every request of a batch in one transaction.
+		await admin.settings.update({ batch: { enabled: true, maxRequests: 100, timeout: 30, maxBodySize: 0 } });
+		const batch = admin.createBatch();
+		const students = studentsOf('shared');
+		for (let i = 0; i < 30; i++) {
+			batch.collection('observations').create({
+				student: students[i % students.length],
+				class: SHARED,
+				text: `office note ${i}`
+			});
+		}
+		const created = await batch.send();
+		expect(created.map((r) => r.status)).toEqual(Array(30).fill(200));
+		const ids = created.map((r) => (r.body as { id: string }).id);
+		const seqs = created.map((r) => (r.body as { seq: number }).seq);
+		expect(new Set(seqs).size).toBe(30);
+
+		// Pages of 7 from the cursor before the batch: every record arrives once.
+		const { cursor: before } = await pullAll(a, 'dev_office_batch');
+		const got = (await pullAll(a, 'dev_office_batch', Math.min(...seqs) - 1, 7)).changes.map((c) => c.record.id);
+		expect(before).toBeGreaterThanOrEqual(Math.max(...seqs));
+		expect(got.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+
+		// Deleting in one batch: a tombstone each, each with its own seq, none skipped.
+		const removal = admin.createBatch();
+		for (const id of ids.slice(0, 5)) removal.collection('observations').delete(id);
+		expect((await removal.send()).map((r) => r.status)).toEqual(Array(5).fill(204));
+		const tombstones = (await pullAll(a, 'dev_office_batch', before, 2)).changes.map((c) => c.record);
+		expect(tombstones.map((r) => r.id).sort()).toEqual(ids.slice(0, 5).sort());
+		expect(tombstones.every((r) => r.deleted === true)).toBe(true);
+		expect(new Set(tombstones.map((r) => r.seq)).size).toBe(5);
+	});
+});
