@@ -194,9 +194,7 @@ export function resultKeys(school: School, classIndexes: number[], period: strin
 /**
  * Creates filled-in results (for the cold-start school) through the sync
  * push route, as `teacher` (who must teach every class of `keys`), 500 ops a
- * request. Not through the batch API: records created in one batch
- * transaction share one `seq`, and a pull page that ends inside such a group
- * skips the rest of it (found by this bench; see bench/README.md).
+ * request: filled-in values with stamps, as devices would have sent them.
  */
 export async function seedResults(teacher: PocketBase, keys: ResultKey[]): Promise<void> {
 	const device = `dev_benchseed_${process.pid}`;

@@ -290,16 +290,19 @@ export function applyRemote(
 /**
  * Sets server-derived fields (total, level, best_time…) after a merge, stamping
  * only those whose value changed, so devices order them like any other field.
+ * `ctx` as for applyOp: `owned` writes into `record` itself, `canonical: false`
+ * leaves its keys in working order.
  */
 export function setServerFields(
 	record: WireRecord,
 	fields: Record<string, Json>,
-	stamp: Stamp
+	stamp: Stamp,
+	ctx: Pick<ApplyOpContext, 'canonical' | 'owned'> = {}
 ): WireRecord {
-	const draft = draftOf(record);
+	const draft: Draft = ctx.owned === true ? { rec: record, own: new Set() } : draftOf(record);
 	for (const key of Object.keys(fields).sort()) {
 		const value = fields[key] as Json;
 		if (!jsonEqual(draft.rec[key], value)) writeValue(draft, key, value, stamp);
 	}
-	return canonical(draft.rec);
+	return ctx.canonical === false ? draft.rec : canonical(draft.rec);
 }
