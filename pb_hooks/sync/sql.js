@@ -217,4 +217,27 @@ function insertRows(app, collectionName, rows) {
 	}
 }
 
-module.exports = { selectWire, pageWire, upsertRecords, insertRows };
+/**
+ * Sets some fields of one row (and its `updated`): what `$app.save` of a
+ * changed record writes, without its validation, hooks and realtime event.
+ * For the store's bookkeeping rows (the device's last sync, the counter),
+ * written on every push and pull.
+ */
+function updateFields(app, collectionName, id, fields) {
+	const kinds = {};
+	for (const [name, kind] of columnsOf(app, collectionName)) kinds[name] = kind;
+	const sets = Object.keys(fields)
+		.filter((name) => name in kinds)
+		.map((name) => quote(name) + ' = ' + writeExpr(name, kinds[name]));
+	const sql =
+		'UPDATE ' +
+		quote(collectionName) +
+		' SET ' +
+		sets.concat(['`updated` = ' + NOW_SQL]).join(', ') +
+		' FROM (SELECT json({:row}) AS value) AS j WHERE ' +
+		quote(collectionName) +
+		'.`id` = {:id}';
+	app.db().newQuery(sql).bind({ row: JSON.stringify(fields), id }).execute();
+}
+
+module.exports = { selectWire, pageWire, upsertRecords, insertRows, updateFields };

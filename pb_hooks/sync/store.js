@@ -20,6 +20,11 @@ function toWire(record) {
 	return plain;
 }
 
+/** A date as PocketBase stores it: 'YYYY-MM-DD HH:MM:SS.sssZ'. */
+function pbDate(date) {
+	return date.toISOString().replace('T', ' ');
+}
+
 /** A JSON field's value as a plain JS value (record.get gives Go bytes). */
 function jsonField(record, name) {
 	const value = JSON.parse(JSON.stringify(record))[name];
@@ -169,9 +174,10 @@ function createStore(app) {
 		touchDevice(deviceId, fields) {
 			const d = device(deviceId);
 			if (!d) return;
-			d.set('last_sync_at', new Date().toISOString());
-			for (const key of Object.keys(fields)) d.set(key, fields[key]);
-			app.save(d);
+			const changed = { last_sync_at: pbDate(new Date()) };
+			for (const key of Object.keys(fields)) changed[key] = fields[key];
+			for (const key of Object.keys(changed)) d.set(key, changed[key]);
+			sql.updateFields(app, 'devices', d.id, changed);
 		},
 		userOfDevice(deviceId) {
 			const d = device(deviceId);
@@ -296,9 +302,7 @@ function createStore(app) {
 			pending.receipts = [];
 			pending.audits = [];
 			committed = committed.concat(changes);
-			state.set('seq', seq);
-			state.set('hlc', hlc);
-			app.save(state);
+			sql.updateFields(app, 'sync_state', STATE_ID, { seq, hlc });
 		},
 
 		/**
