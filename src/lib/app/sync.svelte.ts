@@ -3,6 +3,10 @@
  * through `appSync` and re-render when the engine says something changed
  * (`createSubscriber`, as the conventions ask). One instance per tab; it
  * follows the signed-in teacher (start on sign-in, close on sign-out).
+ *
+ * Reads are tracked per collection: a tick in the grid (a `results` change)
+ * re-runs what reads results, not the class list, the assessments or the
+ * roll, so an edit shows within a frame.
  */
 import { createSubscriber } from 'svelte/reactivity';
 import type { FieldPath, Json, SyncedCollection, WireRecord } from '$lib/sync/core/types';
@@ -12,7 +16,7 @@ import {
 	type BrowserSync
 } from '$lib/sync/browser';
 import type { EditResult, SyncSnapshot } from '$lib/sync/client';
-import type { SyncStatus } from '$lib/sync/replica';
+import type { ChangedCollections, SyncStatus } from '$lib/sync/replica';
 import { pb } from '$lib/pocketbase';
 
 const NOT_STARTED: SyncStatus = { status: 'synced', syncedAt: null };
@@ -20,13 +24,26 @@ const NOT_STARTED: SyncStatus = { status: 'synced', syncedAt: null };
 /** What "the browser may clear this device's data" looks like to the badge. */
 export type PersistState = 'unknown' | 'asking' | 'granted' | 'refused' | 'unsupported';
 
+/** A reactive dependency that readers track and the bridge invalidates. */
+class Signal {
+	#update: (() => void) | null = null;
+	readonly track = createSubscriber((update) => {
+		this.#update = update;
+		return () => (this.#update = null);
+	});
+	invalidate(): void {
+		this.#update?.();
+	}
+}
+
 class AppSync {
 	#client = $state<BrowserSync | null>(null);
 	#userId: string | null = null;
 	#starting: Promise<void> | null = null;
-	#listeners = new Set<() => void>();
 	#unsubClient: () => void = () => undefined;
-	#track: () => void;
+	// The engine's state (phase, counts…), and the records of each collection.
+	#state = new Signal();
+	#collections = new Map<SyncedCollection, Signal>();
 	/** Whether the browser agreed to keep our storage (asked on the first save). */
 	persist = $state<PersistState>('unknown');
 	/** Edits handed to the engine but not yet written to the device (milliseconds). */
@@ -34,17 +51,17 @@ class AppSync {
 	/** Set when the engine could not start (e.g. storage unavailable). */
 	startError = $state<string | null>(null);
 
-	constructor() {
-		// One relay for every reader: the client changes on sign-in/out, the
-		// subscriber stays.
-		this.#track = createSubscriber((update) => {
-			this.#listeners.add(update);
-			return () => this.#listeners.delete(update);
-		});
+	// The signals outlive the client: it changes on sign-in/out, readers stay.
+	#notify(changed: ChangedCollections): void {
+		this.#state.invalidate();
+		if (changed === null) for (const s of this.#collections.values()) s.invalidate();
+		else for (const c of changed) this.#collections.get(c)?.invalidate();
 	}
 
-	#notify(): void {
-		for (const l of [...this.#listeners]) l();
+	#track(collection: SyncedCollection): void {
+		let signal = this.#collections.get(collection);
+		if (!signal) this.#collections.set(collection, (signal = new Signal()));
+		signal.track();
 	}
 
 	/** True once the replica of the signed-in teacher is readable. */
@@ -54,7 +71,7 @@ class AppSync {
 
 	/** The engine's observable state (null before start). */
 	get state(): SyncSnapshot | null {
-		this.#track();
+		this.#state.track();
 		return this.#client?.state ?? null;
 	}
 
@@ -79,7 +96,7 @@ class AppSync {
 				await client.close();
 				return;
 			}
-			this.#unsubClient = client.subscribe(() => this.#notify());
+			this.#unsubClient = client.subscribe((changed) => this.#notify(changed));
 			this.#client = client;
 			this.startError = null;
 			void navigator.storage?.persisted?.().then((p) => {
@@ -88,7 +105,7 @@ class AppSync {
 		} catch (e) {
 			this.startError = e instanceof Error ? e.message : String(e);
 		}
-		this.#notify();
+		this.#notify(null);
 	}
 
 	/** Closes sync for the current teacher; their data stays on the device. */
@@ -100,21 +117,23 @@ class AppSync {
 		this.#userId = null;
 		this.#starting = null;
 		if (client) await client.close();
-		this.#notify();
+		this.#notify(null);
 	}
 
 	get(collection: SyncedCollection, id: string): WireRecord | undefined {
-		this.#track();
+		this.#track(collection);
 		return this.#client?.get(collection, id);
 	}
 
 	list(collection: SyncedCollection, predicate?: (record: WireRecord) => boolean): WireRecord[] {
-		this.#track();
+		this.#track(collection);
 		return this.#client?.list(collection, predicate) ?? [];
 	}
 
+	/** Depends on the record's ops and server state, and on open conflict notices. */
 	status(collection: SyncedCollection, id: string, path?: FieldPath): SyncStatus {
-		this.#track();
+		this.#track(collection);
+		this.#track('conflicts');
 		return this.#client?.status(collection, id, path) ?? NOT_STARTED;
 	}
 

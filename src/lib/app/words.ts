@@ -18,11 +18,31 @@ export type SaveState =
 	| 'conflict';
 
 /**
+ * What a pending edit's state depends on in the engine's state. A string, so
+ * a page derives it once and re-renders its cells only when it changes (not on
+ * every phase change of a push).
+ */
+export type SyncMode = 'unknown' | 'offline' | 'paused' | 'failed' | 'online';
+
+export function syncModeOf(sync: SyncSnapshot | null): SyncMode {
+	if (!sync) return 'unknown';
+	if (!sync.online || sync.phase === 'offline') return 'offline';
+	if (sync.phase === 'needsSignIn' || sync.phase === 'blocked') return 'paused';
+	if (sync.phase === 'backoff') return 'failed';
+	return 'online';
+}
+
+/**
  * A record's (or field's) state for display: pending edits are "saved on this
  * device" while nothing is wrong, "syncing" while a push carries them, "waiting
  * for a connection" offline, and "failed" while the engine backs off.
  */
 export function saveStateOf(status: SyncStatus, sync: SyncSnapshot | null): SaveState {
+	return saveStateIn(status, syncModeOf(sync));
+}
+
+/** saveStateOf, given the engine's SyncMode. */
+export function saveStateIn(status: SyncStatus, mode: SyncMode): SaveState {
 	switch (status.status) {
 		case 'rejected':
 			return 'rejected';
@@ -31,10 +51,8 @@ export function saveStateOf(status: SyncStatus, sync: SyncSnapshot | null): Save
 		case 'synced':
 			return 'synced';
 		case 'pending':
-			if (!sync) return 'local';
-			if (!sync.online || sync.phase === 'offline') return 'offline';
-			if (sync.phase === 'needsSignIn' || sync.phase === 'blocked') return 'paused';
-			if (sync.phase === 'backoff') return 'failed';
+			if (mode === 'unknown') return 'local';
+			if (mode !== 'online') return mode;
 			return status.inflight ? 'syncing' : 'local';
 	}
 }

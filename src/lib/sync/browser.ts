@@ -21,7 +21,7 @@ import {
 } from './follower';
 import type { RejectedOp } from './outbox';
 import type { Log, OnlineSource, Random, Storage } from './ports';
-import type { SyncStatus } from './replica';
+import type { ChangedCollections, SyncStatus } from './replica';
 import { createLocalforageStorage } from './storage/localforage';
 import { createHttpTransport } from './transport/http';
 
@@ -90,6 +90,11 @@ export interface BrowserSyncOptions {
 
 /** The app's sync handle: the engine in the leading tab, a follower elsewhere. */
 export interface BrowserSync extends SyncClient {
+	/**
+	 * Calls `listener` after any change of state or data, with the collections
+	 * whose records changed (empty: state only; null: any may have).
+	 */
+	subscribe(listener: (changed: ChangedCollections) => void): () => void;
 	/** Whether this tab runs the engine. */
 	readonly leader: boolean;
 	/** This device's id (as the `devices` collection knows it). */
@@ -121,7 +126,7 @@ class TabSync implements BrowserSync {
 	#channel: BroadcastChannel | null;
 	#follower: FollowerClient;
 	#engine: SyncEngine | null = null;
-	#listeners = new Set<() => void>();
+	#listeners = new Set<(changed: ChangedCollections) => void>();
 	#unsubDelegate: () => void = () => undefined;
 	#pending = new Map<
 		string,
@@ -236,13 +241,14 @@ class TabSync implements BrowserSync {
 		}
 	}
 
-	// Points our listeners at `client` (the follower first, the engine once leading).
-	#follow(client: SyncClient): void {
+	// Points our listeners at `client` (the follower first, the engine once
+	// leading); everything may read differently from the new one.
+	#follow(client: SyncEngine | FollowerClient): void {
 		this.#unsubDelegate();
-		this.#unsubDelegate = client.subscribe(() => {
-			for (const l of [...this.#listeners]) l();
+		this.#unsubDelegate = client.subscribe((changed) => {
+			for (const l of [...this.#listeners]) l(changed);
 		});
-		for (const l of [...this.#listeners]) l();
+		for (const l of [...this.#listeners]) l(null);
 	}
 
 	#scheduleBroadcast(): void {
@@ -332,7 +338,7 @@ class TabSync implements BrowserSync {
 	get leader(): boolean {
 		return this.#engine !== null;
 	}
-	subscribe(listener: () => void): () => void {
+	subscribe(listener: (changed: ChangedCollections) => void): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
 	}

@@ -43,7 +43,7 @@ import type {
 } from './ports';
 import { loadPullState, markSeen, pullAll, type PullState } from './pull';
 import { pushOps, type ClampReport } from './push';
-import { Replica, type SyncStatus } from './replica';
+import { Replica, type ChangedCollections, type SyncStatus } from './replica';
 import { CLOCK_MAX_AHEAD_MS, PUSH_MAX_BYTES, PUSH_MAX_OPS } from './core/types';
 
 /** Wait after an edit before pushing, so a burst of keystrokes coalesces. */
@@ -81,6 +81,7 @@ export class SyncEngine implements SyncClient {
 	#pull: PullState = { cursor: 0, seen: null };
 	#hlc: HlcState;
 	#started: Promise<void> | null = null;
+	#ready = false;
 	#closed = false;
 
 	#phase: SyncPhase = 'idle';
@@ -101,7 +102,7 @@ export class SyncEngine implements SyncClient {
 	#unsubOnline: (() => void) | null = null;
 	#unsubRealtime: (() => Promise<void>) | null = null;
 	#subscribing = false;
-	#listeners = new Set<() => void>();
+	#listeners = new Set<(changed: ChangedCollections) => void>();
 	#snapshot: SyncSnapshot | null = null;
 
 	constructor(options: SyncEngineOptions) {
@@ -120,6 +121,7 @@ export class SyncEngine implements SyncClient {
 	start(): Promise<void> {
 		this.#started ??= this.#load().then(() => {
 			if (this.#closed) return;
+			this.#ready = true;
 			this.#unsubOnline = this.#o.online.subscribe((online) => this.#onOnline(online));
 			void this.#subscribeRealtime();
 			this.#schedule(0);
@@ -149,17 +151,22 @@ export class SyncEngine implements SyncClient {
 
 	// ── observing ────────────────────────────────────────────────────────────
 
-	/** Calls `listener` after any change of state or data. Returns an unsubscribe function. */
-	subscribe(listener: () => void): () => void {
+	/**
+	 * Calls `listener` after any change of state or data, with the collections
+	 * whose records changed since the previous call (empty: state only), so a
+	 * page re-reads only what it shows. Returns an unsubscribe function.
+	 */
+	subscribe(listener: (changed: ChangedCollections) => void): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
 	}
 
 	#changed(): void {
 		this.#snapshot = null;
+		const changed = this.#replica?.takeChanged() ?? null;
 		for (const l of [...this.#listeners]) {
 			try {
-				l();
+				l(changed);
 			} catch (e) {
 				this.#o.log.error('sync: a listener threw', e);
 			}
@@ -240,7 +247,9 @@ export class SyncEngine implements SyncClient {
 		fields: Record<FieldPath, Json>,
 		del: boolean
 	): Promise<EditResult> {
-		await this.start();
+		// Once started, no await before the outbox: the write starts in the
+		// keypress's own task (see Outbox#exclusive).
+		if (!this.#ready) await this.start();
 		const { outbox, replica } = this.#parts();
 		if (this.#closed) throw new Error('sync engine is closed');
 		const now = this.#o.clock.now();
@@ -258,8 +267,9 @@ export class SyncEngine implements SyncClient {
 		const op = built.op;
 
 		this.#hlc = next.state;
+		// The outbox notifies (through #changed) once the op is durable: that is
+		// when the edit shows, so no second notification here.
 		await outbox.enqueue(op, now);
-		this.#changed();
 		this.#schedule(this.#o.pushDebounceMs, false);
 		return { ok: true, opId: op.id };
 	}

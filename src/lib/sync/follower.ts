@@ -10,7 +10,7 @@ import type { FieldPath, Json, SyncedCollection, WireRecord } from './core/types
 import type { EditResult, SyncClient, SyncPhase, SyncSnapshot } from './client';
 import { Outbox, type RejectedOp } from './outbox';
 import type { Log, Storage } from './ports';
-import { Replica, type SyncStatus } from './replica';
+import { Replica, type ChangedCollections, type SyncStatus } from './replica';
 
 /** Methods a follower asks the leader to run. */
 export type LeaderMethod = 'edit' | 'remove' | 'fix' | 'discard' | 'syncNow' | 'resume';
@@ -42,6 +42,8 @@ const INITIAL: SyncSnapshot = {
 	clockOffsetMs: null
 };
 
+const NO_DATA_CHANGE: ChangedCollections = new Set();
+
 /** A read-only view of the user's sync storage that forwards edits to the leader. */
 export class FollowerClient implements SyncClient {
 	#storage: Storage;
@@ -50,7 +52,7 @@ export class FollowerClient implements SyncClient {
 	#outbox: Outbox | null = null;
 	#replica: Replica | null = null;
 	#state: SyncSnapshot = INITIAL;
-	#listeners = new Set<() => void>();
+	#listeners = new Set<(changed: ChangedCollections) => void>();
 	#reloading: Promise<void> | null = null;
 	#reloadAgain = false;
 	#closed = false;
@@ -78,7 +80,7 @@ export class FollowerClient implements SyncClient {
 				this.#replica = replica;
 				await old[1]?.close();
 				await old[0]?.close();
-				this.#notify();
+				this.#notify(null);
 			} while (this.#reloadAgain && !this.#closed);
 		})().finally(() => {
 			this.#reloading = null;
@@ -89,20 +91,21 @@ export class FollowerClient implements SyncClient {
 	/** The leader's state arrived. */
 	setState(state: SyncSnapshot): void {
 		this.#state = state;
-		this.#notify();
+		this.#notify(NO_DATA_CHANGE);
 	}
 
-	#notify(): void {
+	#notify(changed: ChangedCollections): void {
 		for (const l of [...this.#listeners]) {
 			try {
-				l();
+				l(changed);
 			} catch (e) {
 				this.#log.error('sync: a listener threw', e);
 			}
 		}
 	}
 
-	subscribe(listener: () => void): () => void {
+	/** Like the engine's: `changed` is null after a reload (any record may have changed). */
+	subscribe(listener: (changed: ChangedCollections) => void): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
 	}

@@ -156,6 +156,8 @@ export class Outbox {
 	#nextSeq = 1;
 	#sentThrough = 0;
 	#queue: Promise<unknown> = Promise.resolve();
+	// Mutations queued or under way.
+	#running = 0;
 	#listeners = new Set<(collection: SyncedCollection, record: string) => void>();
 	#closed = false;
 
@@ -303,11 +305,19 @@ export class Outbox {
 		return writes;
 	}
 
-	// Runs mutations one at a time; a failed one does not stop the next.
+	// Runs mutations one at a time; a failed one does not stop the next. When
+	// none is under way, `fn` starts at once: an edit's storage write is issued
+	// in the keypress's own task, not after whatever the page renders next.
 	#exclusive<T>(fn: () => Promise<T>): Promise<T> {
 		if (this.#closed) return Promise.reject(new Error('outbox is closed'));
-		const run = this.#queue.then(fn);
-		this.#queue = run.catch(() => undefined);
+		const idle = this.#running === 0;
+		this.#running++;
+		const run = idle ? fn() : this.#queue.then(fn);
+		this.#queue = run
+			.catch(() => undefined)
+			.then(() => {
+				this.#running--;
+			});
 		return run;
 	}
 
@@ -329,48 +339,56 @@ export class Outbox {
 	 * Durably appends an op, coalescing: the earlier pending (not in flight, not
 	 * rejected) ops of the record give up the paths this op writes, and this op
 	 * takes over their base for those paths (what the teacher saw before the
-	 * first of the edits). Resolves once the op is on disk.
+	 * first of the edits). Resolves once the op is on disk (the older ops'
+	 * shrink is written after, before any other mutation).
 	 */
 	enqueue(op: Op, enqueuedAt: number): Promise<OutboxItem> {
-		return this.#exclusive(async () => {
-			this.#assertWritable();
-			const paths = opPaths(op);
-			const base: Record<FieldPath, Stamp | null> = { ...op.base };
-			const taken = new Set<FieldPath>();
-			for (const older of this.#ofRecord(op.collection, op.record)) {
-				if (!this.#coalescable(older)) continue;
-				for (const p of opPaths(older.op)) {
-					// The earliest op of a path holds the oldest base (after a crash
-					// mid-coalesce two ops may share a path).
-					if (paths.indexOf(p) >= 0 && isCoalescedPath(older.op, p) && !taken.has(p)) {
-						base[p] = baseOf(older.op, p);
-						taken.add(p);
+		return new Promise<OutboxItem>((resolve, reject) => {
+			this.#exclusive(async () => {
+				this.#assertWritable();
+				const paths = opPaths(op);
+				const base: Record<FieldPath, Stamp | null> = { ...op.base };
+				const taken = new Set<FieldPath>();
+				for (const older of this.#ofRecord(op.collection, op.record)) {
+					if (!this.#coalescable(older)) continue;
+					for (const p of opPaths(older.op)) {
+						// The earliest op of a path holds the oldest base (after a crash
+						// mid-coalesce two ops may share a path).
+						if (paths.indexOf(p) >= 0 && isCoalescedPath(older.op, p) && !taken.has(p)) {
+							base[p] = baseOf(older.op, p);
+							taken.add(p);
+						}
 					}
 				}
-			}
-			const entry: OutboxEntry = {
-				seq: this.#nextSeq,
-				op: { ...op, base },
-				state: 'pending',
-				enqueuedAt
-			};
-			// Write-ahead: the new op is durable before the older ones shrink.
-			await this.#storage.set(keyOf(entry.seq), entry);
-			this.#nextSeq++;
-			this.#put(entry);
-			const snapshot = this.#ofRecord(op.collection, op.record);
-			const writes = this.#shrinkOlder(entry, () => true);
-			try {
-				if (writes.length > 0) await this.#storage.setMany(writes);
-			} catch (e) {
-				// The edit itself is durable, so it stands. The older ops may still hold
-				// the paths on disk: keep them in memory too (sending a path twice is
-				// safe, the newer stamp wins), and `open` finishes the shrink later.
-				this.#restore(snapshot);
-				this.#log.warn('outbox: could not shrink coalesced ops; open() will repair', e);
-			}
-			this.#emit(op.collection, op.record);
-			return { ...entry, inflight: false };
+				const entry: OutboxEntry = {
+					seq: this.#nextSeq,
+					op: { ...op, base },
+					state: 'pending',
+					enqueuedAt
+				};
+				// Write-ahead: the new op is durable before the older ones shrink.
+				await this.#storage.set(keyOf(entry.seq), entry);
+				this.#nextSeq++;
+				this.#put(entry);
+				const snapshot = this.#ofRecord(op.collection, op.record);
+				const writes = this.#shrinkOlder(entry, () => true);
+				this.#emit(op.collection, op.record);
+				// The edit is durable now, so it shows now. Shrinking the older ops is
+				// cleanup (`open` finishes it after a crash): it holds the queue, so no
+				// other mutation overtakes it, but not the teacher's edit.
+				resolve({ ...entry, inflight: false });
+				if (writes.length === 0) return;
+				try {
+					await this.#storage.setMany(writes);
+				} catch (e) {
+					// The edit itself is durable, so it stands. The older ops may still hold
+					// the paths on disk: keep them in memory too (sending a path twice is
+					// safe, the newer stamp wins), and `open` finishes the shrink later.
+					this.#restore(snapshot);
+					this.#emit(op.collection, op.record);
+					this.#log.warn('outbox: could not shrink coalesced ops; open() will repair', e);
+				}
+			}).catch(reject);
 		});
 	}
 

@@ -22,6 +22,33 @@ async function openBoth(storage = createMemoryStorage()) {
 }
 
 describe('Replica', () => {
+	it('names the collections whose records changed, so pages re-read only those', async () => {
+		const { outbox, replica } = await openBoth();
+		expect([...replica.takeChanged()]).toEqual([]);
+		await outbox.enqueue(makeOp('op1', st(5), { notes: 'a' }), T0);
+		expect([...replica.takeChanged()]).toEqual(['results']);
+		expect([...replica.takeChanged()]).toEqual([]);
+		await outbox.settle([{ id: 'op1', status: 'applied' }]);
+		expect(replica.status('results', RESULT)).toMatchObject({ status: 'synced' });
+		replica.takeChanged();
+		const notice = {
+			id: 'c1',
+			collection: 'results',
+			record: RESULT,
+			status: 'open',
+			stamps: { status: st(1, 'dev_other') },
+			seq: 6,
+			deleted: false
+		} as WireRecord;
+		await replica.applyServer([{ collection: 'conflicts', record: notice }], T0);
+		expect([...replica.takeChanged()]).toEqual(['conflicts']);
+		// The notice shows in the status at once (status() keeps open notices between changes).
+		expect(replica.status('results', RESULT)).toMatchObject({
+			status: 'conflict',
+			conflictId: 'c1'
+		});
+	});
+
 	it('shows server state with pending edits laid over it, merged as the server would', async () => {
 		const { outbox, replica } = await openBoth();
 		await replica.applyServer(

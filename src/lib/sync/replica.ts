@@ -50,6 +50,12 @@ export interface SyncStatus {
 	conflictId?: string;
 }
 
+/**
+ * The collections whose records (as `get` and `list` see them) may have changed
+ * since the last notification; null when any may have (a reload, a new source).
+ */
+export type ChangedCollections = ReadonlySet<SyncedCollection> | null;
+
 function storageKey(collection: SyncedCollection, id: string): string {
 	return REPLICA_PREFIX + collection + '/' + id;
 }
@@ -60,6 +66,10 @@ export class Replica {
 	#outbox: Outbox;
 	#server = new Map<SyncedCollection, Map<string, StoredRecord>>();
 	#overlays = new Map<string, WireRecord | null>();
+	// Collections changed since the last takeChanged(): pages re-read only those.
+	#changed = new Set<SyncedCollection>();
+	// Open conflict notices, which every status() consults; rebuilt after they change.
+	#openConflicts: WireRecord[] | null = null;
 	#writes: Promise<unknown> = Promise.resolve();
 	#unsubscribe: () => void;
 	#closed = false;
@@ -67,7 +77,10 @@ export class Replica {
 	private constructor(storage: Storage, outbox: Outbox) {
 		this.#storage = storage;
 		this.#outbox = outbox;
-		this.#unsubscribe = outbox.subscribe((c, id) => this.#overlays.delete(c + '/' + id));
+		this.#unsubscribe = outbox.subscribe((c, id) => {
+			this.#overlays.delete(c + '/' + id);
+			this.#touch(c);
+		});
 	}
 
 	/** Loads server state from storage; overlays replay `outbox` lazily on read. */
@@ -79,6 +92,18 @@ export class Replica {
 			replica.#table(collection).set(stored.record.id, stored);
 		}
 		return replica;
+	}
+
+	/** The collections changed (server state or local ops) since the last call; clears them. */
+	takeChanged(): Set<SyncedCollection> {
+		const out = this.#changed;
+		this.#changed = new Set();
+		return out;
+	}
+
+	#touch(collection: SyncedCollection): void {
+		this.#changed.add(collection);
+		if (collection === 'conflicts') this.#openConflicts = null;
 	}
 
 	#table(collection: SyncedCollection): Map<string, StoredRecord> {
@@ -159,14 +184,13 @@ export class Replica {
 				opId: pending.op.id,
 				inflight: items.some((i) => i.inflight)
 			};
-		const conflict = this.list(
-			'conflicts',
+		this.#openConflicts ??= this.list('conflicts', (c) => c['status'] === 'open');
+		const conflict = this.#openConflicts.find(
 			(c) =>
 				c['collection'] === collection &&
 				c['record'] === id &&
-				c['status'] === 'open' &&
 				(path === undefined || c['field'] === path)
-		)[0];
+		);
 		if (conflict) return { status: 'conflict', syncedAt, conflictId: conflict.id };
 		return { status: 'synced', syncedAt };
 	}
@@ -204,6 +228,7 @@ export class Replica {
 			const stored: StoredRecord = { record, syncedAt: now };
 			table.set(record.id, stored);
 			this.#overlays.delete(change.collection + '/' + record.id);
+			this.#touch(change.collection);
 			writes.set(storageKey(change.collection, record.id), stored);
 			merged.push(record);
 		}
@@ -225,6 +250,7 @@ export class Replica {
 			const stored: StoredRecord = { record, syncedAt: prev?.syncedAt ?? now };
 			table.set(op.record, stored);
 			this.#overlays.delete(op.collection + '/' + op.record);
+			this.#touch(op.collection);
 			writes.set(storageKey(op.collection, op.record), stored);
 		}
 		this.#mergeServer(changes, now, writes);
@@ -243,6 +269,7 @@ export class Replica {
 			table.delete(id);
 			this.#overlays.delete(collection + '/' + id);
 		}
+		if (ids.length > 0) this.#touch(collection);
 		if (ids.length > 0) await this.#write(ids.map((id) => [storageKey(collection, id), undefined]));
 	}
 

@@ -33,20 +33,77 @@ export function createLocalforageStorage(options: LocalforageStorageOptions): St
 		storeName: options.storeName ?? 'sync',
 		driver: options.driver ?? localforage.INDEXEDDB
 	});
+	// Set once localforage is ready: from then on writes open their IndexedDB
+	// transaction synchronously, in the caller's task (an edit's write then
+	// starts before the page renders the keypress, not after).
+	let ready = false;
+
+	/** localforage's key/value calls, one transaction per key (any driver). */
+	async function writeEach(entries: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
+		for (const [key, value] of entries) {
+			if (value === undefined) await store.removeItem(key);
+			else await store.setItem(key, { v: value });
+		}
+	}
+
+	/**
+	 * Writes entries in ONE readwrite transaction on localforage's own database
+	 * and store, in localforage's key and value format: localforage has no batch
+	 * API, and one transaction per key costs a few ms each (a pull page, a push
+	 * answer). All or nothing, which is stronger than the port asks (any prefix).
+	 */
+	function writeAll(entries: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
+		const db = ready ? databaseOf(store) : null;
+		let tx: IDBTransaction;
+		try {
+			if (!db) throw new Error('not an open IndexedDB database');
+			tx = db.db.transaction(db.storeName, 'readwrite');
+		} catch {
+			// Not ready yet, another driver, or a connection the browser closed:
+			// localforage opens (or reopens) it.
+			return writeEach(entries).then(() => {
+				ready = true;
+			});
+		}
+		return new Promise<void>((resolve, reject) => {
+			const objects = tx.objectStore(db.storeName);
+			try {
+				for (const [key, value] of entries) {
+					if (value === undefined) objects.delete(key);
+					else objects.put({ v: value }, key);
+				}
+			} catch (e) {
+				// A value IndexedDB cannot store (DataCloneError): write none of them.
+				tx.abort();
+				throw e;
+			}
+			// Nothing more goes in: commit now rather than when the browser has
+			// delivered every request's success event to this (busy) page and
+			// found no new request. Browsers without commit() (Safari < 15) commit
+			// on their own. https://w3c.github.io/IndexedDB/#dom-idbtransaction-commit
+			if (typeof tx.commit === 'function') tx.commit();
+			// Resolves once committed (oncomplete), as localforage's setItem does.
+			tx.oncomplete = () => resolve();
+			tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+			tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write aborted'));
+		});
+	}
+
 	return {
 		async get<T>(key: string): Promise<T | undefined> {
 			const boxed = await store.getItem<Boxed<T>>(key);
+			ready = true;
 			return boxed === null ? undefined : boxed.v;
 		},
-		async set(key, value) {
-			if (value === undefined) await store.removeItem(key);
-			else await store.setItem(key, { v: value });
+		set(key, value) {
+			return writeAll([[key, value]]);
 		},
-		async remove(key) {
-			await store.removeItem(key);
+		remove(key) {
+			return writeAll([[key, undefined]]);
 		},
 		async keys(prefix) {
 			const all = await store.keys();
+			ready = true;
 			return all.filter((k) => k.startsWith(prefix)).sort();
 		},
 		async entries(prefix) {
@@ -55,35 +112,12 @@ export function createLocalforageStorage(options: LocalforageStorageOptions): St
 			await store.iterate<Boxed<unknown>, void>((boxed, key) => {
 				if (key.startsWith(prefix) && boxed !== null) out.push([key, boxed.v]);
 			});
+			ready = true;
 			return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 		},
-		async setMany(entries) {
-			if (entries.length === 0) return;
-			// localforage has no batch API, and one IndexedDB transaction per key
-			// costs a few ms each: thousands of records (a pull page, a push answer)
-			// go in ONE readwrite transaction on localforage's own database and
-			// store, in localforage's key and value format. All or nothing, which
-			// is stronger than the port asks (any prefix).
-			const db = await databaseOf(store);
-			if (!db) {
-				for (const [key, value] of entries) {
-					if (value === undefined) await store.removeItem(key);
-					else await store.setItem(key, { v: value });
-				}
-				return;
-			}
-			await new Promise<void>((resolve, reject) => {
-				const tx = db.db.transaction(db.storeName, 'readwrite');
-				const objects = tx.objectStore(db.storeName);
-				for (const [key, value] of entries) {
-					if (value === undefined) objects.delete(key);
-					else objects.put({ v: value }, key);
-				}
-				// Resolves once committed (oncomplete), as localforage's setItem does.
-				tx.oncomplete = () => resolve();
-				tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
-				tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write aborted'));
-			});
+		setMany(entries) {
+			if (entries.length === 0) return Promise.resolve();
+			return writeAll(entries);
 		}
 	};
 }
@@ -94,11 +128,8 @@ interface IdbInfo {
 	storeName?: string;
 }
 
-/** The IndexedDB database and store behind a localforage instance; null for other drivers. */
-async function databaseOf(
-	store: LocalForage
-): Promise<{ db: IDBDatabase; storeName: string } | null> {
-	await store.ready();
+/** The IndexedDB database and store behind a ready localforage instance; null for other drivers. */
+function databaseOf(store: LocalForage): { db: IDBDatabase; storeName: string } | null {
 	if (store.driver() !== localforage.INDEXEDDB) return null;
 	const info = (store as unknown as { _dbInfo?: IdbInfo })._dbInfo;
 	if (!info?.db || typeof info.storeName !== 'string') return null;

@@ -1,17 +1,19 @@
 /**
- * The grid's rows, built in one pass per render: one `list('results')` into a
- * map, one `list('attempts')` for timed assessments, one status call per row,
+ * The grid's rows, built in one pass per render: one `get` per student (a
+ * result's id is its natural key's), one `list('attempts')` for timed assessments, one status call per row,
  * and per-cell status calls only for rows that have something unsynced (a
  * synced row's cells are all synced). 40 students × 12 components stays far
  * below a frame's budget this way.
+ *
+ * A row that did not change is the previous render's object, so the grid
+ * re-renders only the rows an edit touched (Svelte skips an unchanged item).
  */
 import type { Assessment } from '$lib/domain/assessment';
 import { deriveResult, type DerivedResult } from '$lib/domain/scoring';
 import { fullName, valuesOf, type Reader, type ResultKey, type StudentInfo } from '$lib/app/data';
-import { saveStateOf, type SaveState } from '$lib/app/words';
+import { saveStateIn, type SaveState, type SyncMode } from '$lib/app/words';
 import { resultId } from '$lib/sync/core/ids';
 import type { FieldPath, Json, SyncedCollection, WireRecord } from '$lib/sync/core/types';
-import type { SyncSnapshot } from '$lib/sync/client';
 import type { SyncStatus } from '$lib/sync/replica';
 
 /** What the rows need of the replica: reads and per-record (or per-field) states. */
@@ -68,20 +70,64 @@ export function cachedResultId(student: string, assessment: string, period: stri
 	return id;
 }
 
+/** Whether two statuses read the same to a teacher (and to the grid's cells). */
+function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
+	return (
+		a.status === b.status &&
+		a.syncedAt === b.syncedAt &&
+		a.inflight === b.inflight &&
+		a.opId === b.opId &&
+		a.code === b.code &&
+		a.reason === b.reason &&
+		a.conflictId === b.conflictId
+	);
+}
+
+// Rows built from the same values (by identity) and showing the same states.
+function sameRow(a: GridRow, b: GridRow): boolean {
+	if (a.student !== b.student || a.values !== b.values || a.exists !== b.exists) return false;
+	if (a.attempts !== b.attempts || !sameStatus(a.status, b.status) || a.state !== b.state)
+		return false;
+	for (const k of Object.keys(b.cells)) {
+		const x = a.cells[k];
+		const y = b.cells[k] as CellState;
+		if (!x || x.state !== y.state || !sameStatus(x.status, y.status)) return false;
+	}
+	return true;
+}
+
+/** The rows of the previous render, to keep the unchanged ones (see the top of this file). */
+export interface RowCache {
+	scope: GridScope | null;
+	/** Per student id: the row, with the record and times it was built from. */
+	rows: Map<string, { row: GridRow; record: WireRecord | undefined; times: number[] }>;
+}
+
+export function createRowCache(): RowCache {
+	return { scope: null, rows: new Map() };
+}
+
+function sameScope(a: GridScope | null, b: GridScope): boolean {
+	return (
+		a !== null &&
+		a.classId === b.classId &&
+		a.assessment === b.assessment &&
+		a.periodId === b.periodId
+	);
+}
+
+function sameTimes(a: readonly number[], b: readonly number[]): boolean {
+	return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+}
+
 export function buildRows(
 	db: GridSource,
-	sync: SyncSnapshot | null,
+	mode: SyncMode,
 	students: readonly StudentInfo[],
-	scope: GridScope
+	scope: GridScope,
+	cache: RowCache = createRowCache()
 ): GridRow[] {
 	const { assessment, periodId, classId } = scope;
-	const results = new Map<string, WireRecord>();
-	for (const r of db.list(
-		'results',
-		(r) => r['assessment'] === assessment.id && r['period'] === periodId
-	))
-		results.set(r.id, r);
-
 	const seconds = new Map<string, number[]>();
 	if (assessment.kind === 'timed') {
 		for (const a of db.list(
@@ -96,23 +142,30 @@ export function buildRows(
 		}
 	}
 
+	const previous = sameScope(cache.scope, scope) ? cache.rows : null;
+	cache.scope = scope;
+	cache.rows = new Map();
 	return students.map((student) => {
+		// The id is the natural key's: a direct read, no scan of every result.
 		const id = cachedResultId(student.id, assessment.id, periodId);
-		const record = results.get(id);
-		const values = valuesOf(record);
+		const found = db.get('results', id);
+		const record = found?.deleted === true ? undefined : found;
 		const times = seconds.get(student.id) ?? [];
+		const before = previous?.get(student.id);
+		// The replica hands out the same record object until the record changes.
+		const values = before && before.record === record ? before.row.values : valuesOf(record);
 		const status = db.status('results', id);
-		const state = saveStateOf(status, sync);
+		const state = saveStateIn(status, mode);
 		const cells: Record<string, CellState> = {};
 		for (const c of assessment.components) {
 			const cellStatus =
 				status.status === 'synced' ? status : db.status('results', id, `values.${c.key}`);
 			cells[c.key] = {
 				status: cellStatus,
-				state: cellStatus === status ? state : saveStateOf(cellStatus, sync)
+				state: cellStatus === status ? state : saveStateIn(cellStatus, mode)
 			};
 		}
-		return {
+		const row: GridRow = {
 			student,
 			name: fullName(student),
 			key: { student: student.id, class: classId, assessment: assessment.id, period: periodId },
@@ -125,5 +178,9 @@ export function buildRows(
 			state,
 			cells
 		};
+		const kept =
+			before && sameTimes(before.times, times) && sameRow(before.row, row) ? before.row : row;
+		cache.rows.set(student.id, { row: kept, record, times });
+		return kept;
 	});
 }
