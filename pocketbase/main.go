@@ -6,7 +6,8 @@
 //     locked-down VPS (and our CI) cannot reach;
 //   - automigrate and hooks watching are off unless MARKBOOK_DEV=1, so a
 //     production server never writes migration files or restarts itself;
-//   - a soft memory limit for Go's garbage collector (see memoryLimit).
+//   - a soft memory limit for Go's garbage collector (see memoryLimit) and
+//     fewer idle database connections (see idleConns).
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -32,11 +34,17 @@ import (
 // The GOMEMLIMIT environment variable, when set, replaces it.
 const memoryLimit = 100 << 20
 
+// idleConns is how many read connections to the data database stay open
+// between requests (PocketBase's default is 15). Each keeps its own SQLite
+// page cache (see connectDB); a school's few dozen devices need far fewer,
+// and more open on demand under load.
+const idleConns = 4
+
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	app := pocketbase.New()
+	app := pocketbase.NewWithConfig(pocketbase.Config{DataMaxIdleConns: idleConns, DBConnect: connectDB})
 	dev := os.Getenv("MARKBOOK_DEV") == "1"
 
 	var hooksDir, migrationsDir, publicDir string
@@ -75,6 +83,16 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// connectDB opens a database as PocketBase's DefaultDBConnect does, with a
+// page cache of 8 MB per connection instead of 32 MB: SQLite's caches live
+// outside the Go heap and its limit. Measured (issue 5, 3 × 15,000 results
+// flushed): peak RSS 214 → 130 MB, flush time and a 20,000-result cold start
+// unchanged. The pragmas are PocketBase v0.39's; keep them in step on upgrade.
+func connectDB(dbPath string) (*dbx.DB, error) {
+	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8000)"
+	return dbx.Open("sqlite", dbPath+pragmas)
 }
 
 // defaultPublicDir is pb_public beside the executable, as in PocketBase.
