@@ -114,31 +114,19 @@ describe('a batched push', () => {
 	it('keeps one bad op from blocking the rest of its batch, writing nothing for it', async () => {
 		const student = studentsOf('shared')[3] as string;
 		const t = Date.now();
-		const good = resultOp({
-			student,
-			cls: SHARED,
-			assessment: HOP,
-			period: TERM1,
-			fields: { 'values.c1': 1 },
-			stamp: stamp(t, 1, 'dev_batch3')
-		});
-		const bad = resultOp({
-			student,
-			cls: SHARED,
-			assessment: HOP,
-			period: TERM1,
-			fields: { 'values.c2': 7 },
-			stamp: stamp(t, 2, 'dev_batch3')
-		});
+		const opAt = (counter: number, fields: Record<string, number>, period = TERM1) =>
+			resultOp({
+				student,
+				cls: SHARED,
+				assessment: HOP,
+				period,
+				fields,
+				stamp: stamp(t, counter, 'dev_batch3')
+			});
+		const good = opAt(1, { 'values.c1': 1 });
+		const bad = opAt(2, { 'values.c2': 7 });
 		// A period that does not exist (records are written with SQL, so the hooks check it).
-		const noPeriod = resultOp({
-			student,
-			cls: SHARED,
-			assessment: HOP,
-			period: 'nosuchperiod000',
-			fields: { 'values.c1': 1 },
-			stamp: stamp(t, 3, 'dev_batch3')
-		});
+		const noPeriod = opAt(3, { 'values.c1': 1 }, 'nosuchperiod000');
 		const res = await push(a, { device: 'dev_batch3', ops: [bad, good, noPeriod] });
 		expect(res.body.results.map((r) => r.status)).toEqual(['rejected', 'applied', 'rejected']);
 		expect(res.body.results[2]).toMatchObject({ code: 'unknown_period' });
@@ -154,7 +142,9 @@ describe('a batched push', () => {
 describe('records the office writes in one transaction', () => {
 	it('each get their own seq, so a pull page never ends inside the group and skips the rest', async () => {
 		// PocketBase's batch API runs every request of a batch in one transaction.
-		await admin.settings.update({ batch: { enabled: true, maxRequests: 100, timeout: 30, maxBodySize: 0 } });
+		await admin.settings.update({
+			batch: { enabled: true, maxRequests: 100, timeout: 30, maxBodySize: 0 }
+		});
 		const batch = admin.createBatch();
 		const students = studentsOf('shared');
 		for (let i = 0; i < 30; i++) {
@@ -172,7 +162,9 @@ describe('records the office writes in one transaction', () => {
 
 		// Pages of 7 from the cursor before the batch: every record arrives once.
 		const { cursor: before } = await pullAll(a, 'dev_office_batch');
-		const got = (await pullAll(a, 'dev_office_batch', Math.min(...seqs) - 1, 7)).changes.map((c) => c.record.id);
+		const got = (await pullAll(a, 'dev_office_batch', Math.min(...seqs) - 1, 7)).changes.map(
+			(c) => c.record.id
+		);
 		expect(before).toBeGreaterThanOrEqual(Math.max(...seqs));
 		expect(got.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
 
@@ -180,7 +172,9 @@ describe('records the office writes in one transaction', () => {
 		const removal = admin.createBatch();
 		for (const id of ids.slice(0, 5)) removal.collection('observations').delete(id);
 		expect((await removal.send()).map((r) => r.status)).toEqual(Array(5).fill(204));
-		const tombstones = (await pullAll(a, 'dev_office_batch', before, 2)).changes.map((c) => c.record);
+		const tombstones = (await pullAll(a, 'dev_office_batch', before, 2)).changes.map(
+			(c) => c.record
+		);
 		expect(tombstones.map((r) => r.id).sort()).toEqual(ids.slice(0, 5).sort());
 		expect(tombstones.every((r) => r.deleted === true)).toBe(true);
 		expect(new Set(tombstones.map((r) => r.seq)).size).toBe(5);
