@@ -57,10 +57,14 @@ export async function deviceFor(
 	return { context, page };
 }
 
-/** Waits for the service worker to control the page (needed before going offline). */
+/**
+ * Waits for the service worker to control the page (needed before going
+ * offline). It takes control once it has precached the whole app, which took
+ * over 15 s once in CI on the shared 2-core machine.
+ */
 export async function waitForServiceWorker(page: Page): Promise<void> {
 	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
-		timeout: 15_000
+		timeout: 30_000
 	});
 }
 
