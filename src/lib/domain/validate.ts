@@ -14,6 +14,7 @@ import { isStamp, parseStamp } from '../sync/core/stamp';
 import type { Json, Op, SyncedCollection, WireRecord } from '../sync/core/types';
 import type { Assessment } from './assessment';
 import { CONFLICT_STATUSES, isSyncedCollection, ruleFor, SCHEMAS } from './collections';
+import { NOTES_MAX_CHARS, OBSERVATION_MAX_CHARS } from './fields';
 import {
 	charCount,
 	no,
@@ -25,10 +26,8 @@ import {
 	type ValidationResult
 } from './values';
 
-/** Longest result note, in characters. */
-export const NOTES_MAX_CHARS = 2000;
-/** Longest observation, in characters. */
-export const OBSERVATION_MAX_CHARS = 1000;
+// The limits are the stored schema's (fields.ts), so the migrations agree.
+export { NOTES_MAX_CHARS, OBSERVATION_MAX_CHARS };
 /** Longest op id (a UUIDv7 is 36). */
 const OP_ID_MAX_CHARS = 100;
 
