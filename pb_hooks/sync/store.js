@@ -47,20 +47,6 @@ function firstOrNull(app, collection, key, value) {
 	}
 }
 
-/**
- * What a teacher may read, per collection, in SQL over the classes they teach
- * ({:classes}, a JSON array); mirrors the list rules in pb_migrations.
- */
-const TAUGHT = 'SELECT value FROM json_each({:classes})';
-const SQL_SCOPES = {
-	classes: 'id IN (' + TAUGHT + ')',
-	students: 'EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(students.classes) THEN students.classes ELSE \'[]\' END) c WHERE c.value IN (' + TAUGHT + '))',
-	results: '`class` IN (' + TAUGHT + ')',
-	observations: '`class` IN (' + TAUGHT + ')',
-	attempts:
-		'student IN (SELECT s.id FROM students s, json_each(CASE WHEN json_valid(s.classes) THEN s.classes ELSE \'[]\' END) c WHERE c.value IN (' + TAUGHT + '))'
-};
-
 function createStore(app) {
 	const sql = require(`${__hooks}/sync/sql.js`);
 	const state = app.findRecordById('sync_state', STATE_ID);
@@ -269,18 +255,17 @@ function createStore(app) {
 
 		pageSince(since, limit, scope) {
 			const lib = require(`${__hooks}/lib/markbook.js`);
-			const parts = lib.SYNCED_COLLECTIONS.map((collection) => {
-				if (collection === 'conflicts') return { collection, where: '`user` = {:user}' };
-				return { collection, where: !scope.all && SQL_SCOPES[collection] ? SQL_SCOPES[collection] : '' };
-			});
+			// Who reads what: the shared table (src/lib/domain/access.ts).
+			const parts = lib.SYNCED_COLLECTIONS.map((collection) => ({ collection, where: lib.readSql(collection, scope) }));
 			return sql.pageWire(app, parts, { since, user: scope.user, classes: JSON.stringify(scope.classes || []) }, limit);
 		},
 		changesSince(collection, since, limit, scope) {
 			// One SQL query building the wire JSON (sql.js); the scope is the list of
 			// classes the teacher teaches (scope.classes), as the API rules have it.
+			const lib = require(`${__hooks}/lib/markbook.js`);
 			let where = 'seq > {:since}';
-			if (collection === 'conflicts') where += ' AND `user` = {:user}';
-			else if (!scope.all && SQL_SCOPES[collection]) where += ' AND (' + SQL_SCOPES[collection] + ')';
+			const scoped = lib.readSql(collection, scope);
+			if (scoped) where += ' AND (' + scoped + ')';
 			const params = { since, user: scope.user, classes: JSON.stringify(scope.classes || []) };
 			return sql.selectWire(app, collection, where, params, ' ORDER BY seq LIMIT ' + Math.max(0, Math.floor(limit)));
 		},

@@ -4,6 +4,7 @@
 // migration that changes a limit without the domain (or the other way) fails here.
 import type { CollectionModel } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WRITE_RULE, readRule } from '../../src/lib/domain/access';
 import { SCHEMAS, SYNCED_COLLECTIONS } from '../../src/lib/domain/collections';
 import { STORED_FIELDS, SYNC_BOOKKEEPING, type StoredField } from '../../src/lib/domain/fields';
 import { startTestServer, type TestServer } from '../harness/pocketbase';
@@ -86,4 +87,26 @@ describe('the migrations and the domain declare the same fields', () => {
 			);
 		}
 	);
+});
+
+// Who sees what is one table (src/lib/domain/access.ts); the pull's SQL and
+// the realtime filter are made from it, and PocketBase's API rules must say
+// the same, cell by cell.
+describe('the API rules are the access table', () => {
+	test.each([...SYNCED_COLLECTIONS])('%s: list and view rules read as the table', (name) => {
+		const c = byName.get(name) as CollectionModel;
+		expect({ list: c.listRule, view: c.viewRule }).toEqual({
+			list: readRule(name),
+			view: readRule(name)
+		});
+	});
+
+	test.each([...SYNCED_COLLECTIONS])('%s: REST writes are the office’s only', (name) => {
+		const c = byName.get(name) as CollectionModel;
+		expect({ create: c.createRule, update: c.updateRule, delete: c.deleteRule }).toEqual({
+			create: WRITE_RULE,
+			update: WRITE_RULE,
+			delete: WRITE_RULE
+		});
+	});
 });

@@ -19,6 +19,9 @@ export type {
 	ParseAssessmentResult
 } from './assessment';
 
+export { ACCESS, WRITE_RULE, mayRead, readRule, readSql } from './access';
+export type { Access, ReadScope, Reader, WriteScope } from './access';
+
 export {
 	CONFLICT_STATUSES,
 	SCHEMAS,
