@@ -110,3 +110,20 @@ describe('the API rules are the access table', () => {
 		});
 	});
 });
+
+// The office sees names in the admin UI's relation pickers, not ids.
+describe('the admin UI shows names', () => {
+	test.each([
+		['users', ['name']],
+		['classes', ['name']],
+		['students', ['given_name', 'family_name']],
+		['periods', ['name']],
+		['assessments', ['name', 'framework']]
+	])('%s shows %j', (name, expected) => {
+		const fields = (byName.get(name) as CollectionModel).fields as unknown as {
+			name: string;
+			presentable?: boolean;
+		}[];
+		expect(fields.filter((f) => f.presentable).map((f) => f.name)).toEqual(expected);
+	});
+});
