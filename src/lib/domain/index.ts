@@ -49,3 +49,8 @@ export {
 	levelLabel
 } from './scoring';
 export type { DerivedResult } from './scoring';
+
+export { parseRoster, planRoster, rosterAnswer, ROSTER_COLUMNS, ROSTER_TEMPLATE } from './roster';
+export type { ParsedRoster, RosterError, RosterPlan, RosterRow, RosterWorld } from './roster';
+export { checkPeriods, periodsFromTemplate, PERIOD_TEMPLATES } from './periods';
+export type { PeriodDraft, PeriodTemplate } from './periods';
