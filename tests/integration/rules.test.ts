@@ -168,7 +168,8 @@ const SEES: Record<string, Visible | typeof LOCKED> = {
 		who === 'coordinator' || studentClasses(r.student).some(teaches),
 	observations: (who, r, { teaches }) => who === 'coordinator' || teaches(r.class),
 	audit_log: (who) => who === 'coordinator',
-	devices: (who, r) => r.user === userId[who],
+	// Coordinators read every device's sync health (the Overview page).
+	devices: (who, r) => who === 'coordinator' || r.user === userId[who],
 	conflicts: (who, r) => r.user === userId[who],
 	sync_receipts: LOCKED
 };
@@ -201,7 +202,11 @@ const LISTS: Record<string, Record<SignedIn, string[]>> = {
 		coordinator: ['observationShared', 'observationOwnA', 'observationOwnB']
 	},
 	audit_log: { teacherA: [], teacherB: [], coordinator: ['audit'] },
-	devices: { teacherA: ['deviceA', 'deviceAOff'], teacherB: ['deviceB'], coordinator: ['deviceC'] },
+	devices: {
+		teacherA: ['deviceA', 'deviceAOff'],
+		teacherB: ['deviceB'],
+		coordinator: ['deviceA', 'deviceAOff', 'deviceB', 'deviceC']
+	},
 	conflicts: { teacherA: ['conflictA'], teacherB: ['conflictB'], coordinator: ['conflictC'] },
 	users: {
 		teacherA: ['user_teacherA', 'user_teacherB', 'user_coordinator'],
@@ -301,9 +306,9 @@ const VIEWS: Record<string, Record<Actor, Outcome>> = {};
 		observationOwnA: allow('teacherA', 'coordinator'),
 		observationOwnB: allow('teacherB', 'coordinator'),
 		audit: allow('coordinator'),
-		deviceA: allow('teacherA'),
-		deviceAOff: allow('teacherA'),
-		deviceB: allow('teacherB'),
+		deviceA: allow('teacherA', 'coordinator'),
+		deviceAOff: allow('teacherA', 'coordinator'),
+		deviceB: allow('teacherB', 'coordinator'),
 		deviceC: allow('coordinator'),
 		conflictA: allow('teacherA'),
 		conflictB: allow('teacherB'),
