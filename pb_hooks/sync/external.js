@@ -30,7 +30,20 @@ function withStore(e, fn) {
 	store.broadcast(changes, false);
 }
 
-/** Create or update: stamp, then let PocketBase save inside the same transaction. */
+/** A refusal as PocketBase's 400, with the reason under the field it is about (the admin UI shows it there). */
+function refuse(edit) {
+	const data = {};
+	if (edit.field) data[edit.field] = { code: 'markbook_' + edit.code, message: edit.reason };
+	throw new BadRequestError(edit.reason, data);
+}
+
+/**
+ * Create or update: the shared library merges the office's changes onto the
+ * record as it is inside the transaction (PocketBase loaded e.record before
+ * it, so a push may have committed since), checks and stamps them; e.record
+ * then takes the merged record whole, and PocketBase saves it in the same
+ * transaction.
+ */
 function save(e) {
 	const lib = require(`${__hooks}/lib/markbook.js`);
 	const { toWire } = require(`${__hooks}/sync/store.js`);
@@ -46,30 +59,46 @@ function save(e) {
 		// The audit entry names the record, so it needs its id before the save.
 		e.record.set('id', $security.randomStringWithAlphabet(15, 'abcdefghijklmnopqrstuvwxyz0123456789'));
 	}
+	let refused = null;
 	// PocketBase saves inside the same transaction (e.app = tx), so the stamps,
 	// the seq and the audit entry commit with the record or not at all.
 	withStore(e, (store, tx) => {
-		const before = creating ? null : toWire(e.record.original());
-		const after = toWire(e.record);
-		const edit = lib.stampExternalEdit(collection, before, after, store, who(e));
-		for (const key of ['stamps', 'seq', 'deleted', 'total', 'level', 'best_time']) {
-			if (key in edit.record) e.record.set(key, edit.record[key]);
+		const input = {
+			collection,
+			// For a create, original() is a blank record with the fields' defaults.
+			loaded: toWire(e.record.original()),
+			requested: toWire(e.record),
+			current: creating ? null : store.getRecord(collection, e.record.id)
+		};
+		const edit = lib.applyExternalEdit(input, store, who(e));
+		if (!edit.ok) {
+			refused = edit; // thrown outside the transaction, which then has written nothing
+			return [];
 		}
-		store.addAudit(edit.audit);
-		store.flush();
+		for (const key of Object.keys(edit.record)) {
+			if (key !== 'id') e.record.set(key, edit.record[key]);
+		}
+		if (edit.audit) {
+			store.addAudit(edit.audit);
+			store.flush();
+		}
 		e.app = tx;
 		e.next();
-		return [{ collection, record: toWire(e.record) }];
+		return edit.audit ? [{ collection, record: toWire(e.record) }] : [];
 	});
+	if (refused) refuse(refused);
 }
 
+/** Delete: a tombstone of the record as it is inside the transaction. */
 function remove(e) {
 	const lib = require(`${__hooks}/lib/markbook.js`);
 	const { toWire } = require(`${__hooks}/sync/store.js`);
 	const collection = e.collection.name;
 	withStore(e, (store) => {
-		const before = toWire(e.record);
-		const edit = lib.stampExternalEdit(collection, before, before, store, who(e), true);
+		const current = store.getRecord(collection, e.record.id) || toWire(e.record);
+		const input = { collection, loaded: current, requested: current, current, deleting: true };
+		const edit = lib.applyExternalEdit(input, store, who(e));
+		if (!edit.ok || !edit.audit) return []; // already a tombstone
 		store.putRecord(collection, edit.record);
 		store.addAudit(edit.audit);
 		store.flush();
