@@ -33,7 +33,7 @@ function withStore(e, fn) {
 /** A refusal as PocketBase's 400, with the reason under the field it is about (the admin UI shows it there). */
 function refuse(edit) {
 	const data = {};
-	if (edit.field) data[edit.field] = { code: 'markbook_' + edit.code, message: edit.reason };
+	if (edit.field) data[edit.field] = new ValidationError('markbook_' + edit.code, edit.reason);
 	throw new BadRequestError(edit.reason, data);
 }
 

@@ -32,6 +32,8 @@ export const EXTERNAL_DEVICE = 'server';
 /** Fields that are PocketBase's, or the server's bookkeeping, never stamped as edits. */
 const UNSTAMPED = RESERVED_FIELDS.concat([DELETED_PATH]);
 
+const NOTHING: WireRecord = { id: '', stamps: {}, seq: 0, deleted: false };
+
 /** Collections whose edits pass the push's validation (the ones devices write). */
 const VALIDATED: readonly SyncedCollection[] = ['results', 'attempts', 'observations'];
 
@@ -120,10 +122,15 @@ function changedPaths(collection: SyncedCollection, loaded: WireRecord, requeste
 	return out;
 }
 
-// An unset JSON field reads as null, and the admin UI may send it back as {}.
-function sameOwned(key: string, a: Json | undefined, b: Json | undefined): boolean {
-	const empty = (v: Json | undefined) => v === undefined || v === null || (key === 'stamps' && isJsonObject(v) && Object.keys(v).length === 0);
-	return (empty(a) && empty(b)) || jsonEqual(a ?? null, b ?? null);
+// A field's blank value: an unset JSON field reads as null and the admin UI
+// may send it back as {}; a new record's number is 0, its text ''.
+function isBlank(v: Json | undefined): boolean {
+	return v === undefined || v === null || v === 0 || v === '' || v === false || (isJsonObject(v) && Object.keys(v).length === 0);
+}
+
+/** Whether the request leaves a server-owned field as it was (blank stays blank). */
+function sameOwned(a: Json | undefined, b: Json | undefined): boolean {
+	return (isBlank(a) && isBlank(b)) || jsonEqual(a ?? null, b ?? null);
 }
 
 function refuse(field: string, code: string, reason: string): ExternalEdit {
@@ -133,7 +140,7 @@ function refuse(field: string, code: string, reason: string): ExternalEdit {
 /** The checks that need only the request: server-owned fields, JSON depth. */
 function checkRequest(collection: SyncedCollection, loaded: WireRecord, requested: WireRecord): ExternalEdit | null {
 	for (const key of serverOwnedFields(collection)) {
-		if (key in requested && !sameOwned(key, loaded[key], requested[key])) {
+		if (key in requested && !sameOwned(loaded[key], requested[key])) {
 			return refuse(
 				key,
 				'server_field',
@@ -208,8 +215,9 @@ export function applyExternalEdit(input: ExternalEditInput, store: ServerStore, 
 	};
 	const stamp = tick();
 
-	// The office's paths, onto the record as it is now (a create has none yet).
-	const changes = deleting ? {} : changedPaths(collection, loaded, requested);
+	// The office's paths, onto the record as it is now. A create sets every
+	// field: a default it leaves (0 seconds, empty text) is checked like a value.
+	const changes = deleting ? {} : changedPaths(collection, current ? loaded : NOTHING, requested);
 	let merged: WireRecord;
 	if (current) {
 		merged = current;
