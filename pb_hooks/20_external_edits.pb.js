@@ -1,6 +1,7 @@
 /// <reference path="../pb_data/types.d.ts" />
-// Edits made outside the sync routes (admin UI, REST API) are stamped, given
-// a seq, derived and audited like synced ones; deletes become tombstones.
+// Edits made outside the sync routes (the office's admin UI and REST API; the
+// API rules keep everyone else out) are merged, validated, stamped, given a
+// seq, derived and audited like synced ones; deletes become tombstones.
 // The collections are the shared library's list (src/lib/domain/collections.ts);
 // conflicts are created by the sync hooks only, so they have no create hook.
 

@@ -37,7 +37,8 @@ const TEACHES_CLASS = 'class.teachers.id ?= @request.auth.id';
 const TEACHES_STUDENT = 'student.classes.teachers.id ?= @request.auth.id';
 const STUDENT_IN_CLASS = 'student.classes.id ?= class';
 const BY_ME = '@request.body.by = @request.auth.id';
-const unchanged = (...fields) => fields.map((f) => `@request.body.${f}:changed = false`).join(' && ');
+const unchanged = (...fields) =>
+	fields.map((f) => `@request.body.${f}:changed = false`).join(' && ');
 const writable = (...conds) => [SIGNED_IN, ...conds].join(' && ');
 const BEFORE = {
 	results: {

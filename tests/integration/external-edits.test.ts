@@ -62,7 +62,11 @@ describe('an office edit racing a push', () => {
 		const target = students[0] as string;
 		const key = { student: target, cls: SHARED, assessment: BALANCE, period: TERM1 };
 		const t0 = Date.now();
-		const create = resultOp({ ...key, fields: { 'values.c1': 0 }, stamp: stamp(t0, 0, 'dev_race') });
+		const create = resultOp({
+			...key,
+			fields: { 'values.c1': 0 },
+			stamp: stamp(t0, 0, 'dev_race')
+		});
 		expect((await push(a, { device: 'dev_race', ops: [create] })).status).toBe(200);
 		const lost: string[] = [];
 		const rounds = 8;
@@ -116,7 +120,11 @@ describe('an office delete racing a push', () => {
 			const target = students[24 - round] as string;
 			const key = { student: target, cls: SHARED, assessment: HOP, period: TERM3 };
 			const t = Date.now();
-			const create = resultOp({ ...key, fields: { 'values.c1': 0 }, stamp: stamp(t, 0, 'dev_race') });
+			const create = resultOp({
+				...key,
+				fields: { 'values.c1': 0 },
+				stamp: stamp(t, 0, 'dev_race')
+			});
 			expect((await push(a, { device: 'dev_race', ops: [create] })).status).toBe(200);
 			const ops: Op[] = [
 				resultOp({ ...key, fields: { 'values.c1': 1 }, stamp: stamp(t + 1, 0, 'dev_race') })
@@ -352,7 +360,9 @@ describe('office edits pass the same validation as a push', () => {
 		});
 		expect(list).toEqual([]);
 		// A good one goes through, and derives the result's best time.
-		const ok = await answer(admin.collection('attempts').create({ ...base, assessment: SPRINT, seconds: 8.1 }));
+		const ok = await answer(
+			admin.collection('attempts').create({ ...base, assessment: SPRINT, seconds: 8.1 })
+		);
 		expect(ok).toBe('ok');
 	});
 
@@ -370,6 +380,36 @@ describe('office edits pass the same validation as a push', () => {
 		expect(got).toMatchObject({ status: 400 });
 		if (got !== 'ok') expect(got.message).toMatch(/“seconds” is set once/);
 		expect(await snapshot('attempts', made.id)).toEqual(before);
+	});
+});
+
+describe('an office edit of an attempt', () => {
+	it('derives the best time of its result again, when it is made and when it is deleted', async () => {
+		const student = studentsOf('teacherA')[21] as string;
+		const result = await pushedResult(student, {}, SPRINT, TERM1);
+		expect(result['best_time']).toBeFalsy();
+		const attempt = (seconds: number) => ({
+			student,
+			assessment: SPRINT,
+			period: TERM1,
+			seconds,
+			taken_at: '2026-03-02 01:00:00.000Z',
+			by: login('teacherA').id
+		});
+		const slow = await admin.collection('attempts').create(attempt(8.6));
+		const fast = await admin.collection('attempts').create(attempt(7.4));
+		let now = await admin.collection('results').getOne(result.id);
+		expect(now['best_time']).toBe(7.4);
+		expect(now['level']).toBe('Above expected level');
+		expect(now['seq']).toBeGreaterThan(result['seq'] as number);
+		expect((now['stamps'] as Record<string, string>)['best_time']).toMatch(/:server$/);
+
+		await admin.collection('attempts').delete(fast.id);
+		now = await admin.collection('results').getOne(result.id);
+		expect(now['best_time']).toBe(8.6);
+		expect(now['level']).toBe('Working towards');
+		await admin.collection('attempts').delete(slow.id);
+		expect((await admin.collection('results').getOne(result.id))['best_time']).toBeFalsy();
 	});
 });
 

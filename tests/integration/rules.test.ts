@@ -640,9 +640,7 @@ describe('create', () => {
 		};
 		for (const actor of ACTORS) {
 			expect(await outcome(client[actor].collection('attempts').create(attempt))).toBe(403);
-			expect(await outcome(client[actor].collection('observations').create(observation))).toBe(
-				403
-			);
+			expect(await outcome(client[actor].collection('observations').create(observation))).toBe(403);
 		}
 		const made = [
 			await admin.collection('attempts').create(attempt),

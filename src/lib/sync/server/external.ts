@@ -14,6 +14,7 @@
  * before the hook's transaction starts, so a push may commit in between; saving
  * the loaded record whole would silently revert it (issue 10.3).
  */
+import { resultId } from '../core/ids';
 import { isJsonObject, jsonEqual } from '../core/json';
 import { jsonTooDeep } from '../core/json-depth';
 import { setPath, splitPath } from '../core/paths';
@@ -75,7 +76,13 @@ export interface ExternalEditInput {
  * it is about (empty when it is about several).
  */
 export type ExternalEdit =
-	| { ok: true; record: WireRecord; audit: AuditEntry | null }
+	| {
+			ok: true;
+			record: WireRecord;
+			audit: AuditEntry | null;
+			/** Other records the edit changes, to save with it: the result whose best time an attempt moved. */
+			derived: { collection: SyncedCollection; record: WireRecord }[];
+	  }
 	| { ok: false; field: string; code: string; reason: string };
 
 /** Field path → value of a record's fields (`values.c1`; an empty nested object as itself). */
@@ -99,7 +106,11 @@ function flatten(record: WireRecord | null, collection: SyncedCollection): Recor
  * nested field one by one (a removed component is null, as on the wire),
  * other fields whole.
  */
-function changedPaths(collection: SyncedCollection, loaded: WireRecord, requested: WireRecord): Record<string, Json> {
+function changedPaths(
+	collection: SyncedCollection,
+	loaded: WireRecord,
+	requested: WireRecord
+): Record<string, Json> {
 	const fields = SCHEMAS[collection].fields;
 	const owned = serverOwnedFields(collection);
 	const out: Record<string, Json> = {};
@@ -115,7 +126,8 @@ function changedPaths(collection: SyncedCollection, loaded: WireRecord, requeste
 		const before = isJsonObject(was) ? was : {};
 		const after = isJsonObject(now) ? now : {};
 		for (const sub of Object.keys(after)) {
-			if (!jsonEqual(before[sub] ?? null, after[sub] ?? null)) out[`${key}.${sub}`] = after[sub] as Json;
+			if (!jsonEqual(before[sub] ?? null, after[sub] ?? null))
+				out[`${key}.${sub}`] = after[sub] as Json;
 		}
 		for (const sub of Object.keys(before)) if (!(sub in after)) out[`${key}.${sub}`] = null;
 	}
@@ -125,7 +137,14 @@ function changedPaths(collection: SyncedCollection, loaded: WireRecord, requeste
 // A field's blank value: an unset JSON field reads as null and the admin UI
 // may send it back as {}; a new record's number is 0, its text ''.
 function isBlank(v: Json | undefined): boolean {
-	return v === undefined || v === null || v === 0 || v === '' || v === false || (isJsonObject(v) && Object.keys(v).length === 0);
+	return (
+		v === undefined ||
+		v === null ||
+		v === 0 ||
+		v === '' ||
+		v === false ||
+		(isJsonObject(v) && Object.keys(v).length === 0)
+	);
 }
 
 /** Whether the request leaves a server-owned field as it was (blank stays blank). */
@@ -138,7 +157,11 @@ function refuse(field: string, code: string, reason: string): ExternalEdit {
 }
 
 /** The checks that need only the request: server-owned fields, JSON depth. */
-function checkRequest(collection: SyncedCollection, loaded: WireRecord, requested: WireRecord): ExternalEdit | null {
+function checkRequest(
+	collection: SyncedCollection,
+	loaded: WireRecord,
+	requested: WireRecord
+): ExternalEdit | null {
 	for (const key of serverOwnedFields(collection)) {
 		if (key in requested && !sameOwned(loaded[key], requested[key])) {
 			return refuse(
@@ -168,7 +191,13 @@ function assessmentOf(record: WireRecord, store: ServerStore): Assessment | Exte
 }
 
 /** The push's validation of the office's changes, as one op of the server's. */
-function validate(input: ExternalEditInput, changes: Record<string, Json>, merged: WireRecord, stamp: string, store: ServerStore): ExternalEdit | null {
+function validate(
+	input: ExternalEditInput,
+	changes: Record<string, Json>,
+	merged: WireRecord,
+	stamp: string,
+	store: ServerStore
+): ExternalEdit | null {
 	const { collection, current } = input;
 	if (VALIDATED.indexOf(collection) < 0 || input.deleting) return null;
 	const fields: Record<string, Json> = {};
@@ -186,7 +215,14 @@ function validate(input: ExternalEditInput, changes: Record<string, Json>, merge
 		if (assessment && 'ok' in assessment) return assessment;
 		if (assessment) ctx.assessment = assessment;
 	}
-	const op: Op = { id: `office-${merged.id}`, collection, record: merged.id, fields, stamp, base: {} };
+	const op: Op = {
+		id: `office-${merged.id}`,
+		collection,
+		record: merged.id,
+		fields,
+		stamp,
+		base: {}
+	};
 	const check = validateOp(op, ctx);
 	if (check.ok) return null;
 	// The field to show the reason under, when the change is to one field.
@@ -195,12 +231,73 @@ function validate(input: ExternalEditInput, changes: Record<string, Json>, merge
 	return refuse(field, check.code, check.reason);
 }
 
+function str(value: unknown): string {
+	return typeof value === 'string' ? value : '';
+}
+
+/**
+ * A result with total, level and best_time derived again (each moved one
+ * stamped and, when `stored` is given, recorded there); as it was when its
+ * assessment is unknown or broken.
+ */
+function derive(
+	record: WireRecord,
+	seconds: number[],
+	store: ServerStore,
+	tick: () => string,
+	stored?: Record<string, [Json, Json]>
+): WireRecord {
+	const assessment = assessmentOf(record, store);
+	if (!assessment || 'ok' in assessment) return record;
+	const values = isJsonObject(record['values']) ? record['values'] : null;
+	const derived = deriveResult(assessment, values, seconds);
+	let out = record;
+	let stamp: string | null = null;
+	for (const key of ['total', 'level', 'best_time'] as const) {
+		const was = (out[key] ?? null) as Json;
+		if (jsonEqual(was, derived[key])) continue;
+		stamp = stamp ?? tick();
+		out = { ...out, [key]: derived[key], stamps: { ...out.stamps, [key]: stamp } };
+		if (stored) stored[key] = [was, derived[key]];
+	}
+	return out;
+}
+
+/**
+ * The result of an attempt's student, assessment and period with its best
+ * time derived again from the live attempts as this edit leaves them (the
+ * edited attempt is not stored yet); null when there is no such result or
+ * nothing moves. Like a push, the server's derivation is not audited.
+ */
+function rederiveBestTime(
+	attempt: WireRecord,
+	store: ServerStore,
+	tick: () => string
+): WireRecord | null {
+	const student = str(attempt['student']);
+	const assessment = str(attempt['assessment']);
+	const period = str(attempt['period']);
+	const result = store.getRecord('results', resultId(student, assessment, period));
+	if (!result) return null;
+	const seconds = store
+		.liveAttempts(student, assessment, period)
+		.filter((a) => a.id !== attempt.id)
+		.map((a) => a.seconds);
+	if (!attempt.deleted && typeof attempt['seconds'] === 'number') seconds.push(attempt['seconds']);
+	const next = derive(result, seconds, store, tick);
+	return next === result ? null : { ...next, seq: store.nextSeq() };
+}
+
 /**
  * Applies an office create, update or delete: see the module comment. Pure
  * apart from the store (its clock, HLC, seq and reads); the caller saves the
  * record and the audit entry in the same transaction.
  */
-export function applyExternalEdit(input: ExternalEditInput, store: ServerStore, who: { user: string; device: string }): ExternalEdit {
+export function applyExternalEdit(
+	input: ExternalEditInput,
+	store: ServerStore,
+	who: { user: string; device: string }
+): ExternalEdit {
 	const { collection, loaded, requested, current } = input;
 	const deleting = input.deleting === true;
 	if (!deleting) {
@@ -249,29 +346,25 @@ export function applyExternalEdit(input: ExternalEditInput, store: ServerStore, 
 		stored[DELETED_PATH] = [current?.deleted === true, merged.deleted];
 	}
 	let record: WireRecord = { ...merged, stamps };
-
 	if (collection === 'results') {
-		const assessment = assessmentOf(record, store);
-		if (assessment && !('ok' in assessment)) {
-			const values = isJsonObject(record['values']) ? record['values'] : null;
-			const seconds = store.liveAttempts(String(record['student']), assessment.id, String(record['period'])).map((a) => a.seconds);
-			const derived = deriveResult(assessment, values, seconds);
-			let derivedStamp: string | null = null;
-			for (const key of ['total', 'level', 'best_time'] as const) {
-				const was = (record[key] ?? null) as Json;
-				if (jsonEqual(was, derived[key])) continue;
-				derivedStamp = derivedStamp ?? tick();
-				record = { ...record, [key]: derived[key], stamps: { ...record.stamps, [key]: derivedStamp } };
-				stored[key] = [was, derived[key]];
-			}
-		}
+		const seconds = store
+			.liveAttempts(str(record['student']), str(record['assessment']), str(record['period']))
+			.map((a) => a.seconds);
+		record = derive(record, seconds, store, tick, stored);
 	}
-	if (current && Object.keys(stored).length === 0) return { ok: true, record: current, audit: null };
-	store.saveHlc(hlc);
+	if (current && Object.keys(stored).length === 0)
+		return { ok: true, record: current, audit: null, derived: [] };
 	record = { ...record, seq: store.nextSeq() };
+	const derived: { collection: SyncedCollection; record: WireRecord }[] = [];
+	if (collection === 'attempts') {
+		const result = rederiveBestTime(record, store, tick);
+		if (result) derived.push({ collection: 'results', record: result });
+	}
+	store.saveHlc(hlc);
 	return {
 		ok: true,
 		record,
+		derived,
 		audit: {
 			user: who.user,
 			device: who.device,

@@ -3,4 +3,12 @@ export { handlePush, SERVER_DEVICE } from './push';
 export { handlePull, handleStatus, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from './pull';
 export { applyExternalEdit, EXTERNAL_DEVICE, serverOwnedFields } from './external';
 export type { ExternalEdit, ExternalEditInput } from './external';
-export type { Actor, AuditEntry, ConflictNotice, DeviceRow, HandlerAnswer, Scope, ServerStore } from './store';
+export type {
+	Actor,
+	AuditEntry,
+	ConflictNotice,
+	DeviceRow,
+	HandlerAnswer,
+	Scope,
+	ServerStore
+} from './store';
