@@ -8,6 +8,12 @@
 const { SYNCED_COLLECTIONS } = require(`${__hooks}/lib/markbook.js`);
 const CREATED_OUTSIDE_SYNC = SYNCED_COLLECTIONS.filter((name) => name !== 'conflicts');
 
-onRecordCreateRequest((e) => require(`${__hooks}/sync/external.js`).save(e), ...CREATED_OUTSIDE_SYNC);
+onRecordCreateRequest(
+	(e) => require(`${__hooks}/sync/external.js`).save(e),
+	...CREATED_OUTSIDE_SYNC
+);
 onRecordUpdateRequest((e) => require(`${__hooks}/sync/external.js`).save(e), ...SYNCED_COLLECTIONS);
-onRecordDeleteRequest((e) => require(`${__hooks}/sync/external.js`).remove(e), ...SYNCED_COLLECTIONS);
+onRecordDeleteRequest(
+	(e) => require(`${__hooks}/sync/external.js`).remove(e),
+	...SYNCED_COLLECTIONS
+);
