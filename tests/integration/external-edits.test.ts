@@ -184,9 +184,13 @@ async function snapshot(collection: string, id: string) {
 	return { record: rest, audit: (await auditOf(id)).map((e) => e.id) };
 }
 
-/** The admin UI's save: the whole record as it was read, with the office's changes. */
+/**
+ * The admin UI's save: every field of the record as it was read (not
+ * `expand`), JSON fields as the text of its JSON editor, with the office's changes.
+ */
 function adminUiPayload(record: RecordModel, changes: Record<string, unknown>) {
-	const { collectionId: _c, collectionName: _n, expand: _e, ...fields } = record;
+	const { expand: _expand, ...fields } = record;
+	for (const key of ['values', 'stamps']) fields[key] = JSON.stringify(fields[key], null, 2);
 	return { ...fields, ...changes };
 }
 
