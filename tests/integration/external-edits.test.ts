@@ -418,18 +418,25 @@ describe('an office edit of an attempt', () => {
 });
 
 describe('the audit entry records exactly what was stored', () => {
-	it('makes no entry and no new seq for an edit that stores no difference', async () => {
-		const result = await pushedResult(studentsOf('teacherA')[19] as string, { q1: 1 });
-		const first = await admin.collection('results').update(result.id, { notes: 'Same' });
-		const audits = (await auditOf(result.id)).length;
-		const again = await admin.collection('results').update(result.id, { notes: 'Same' });
-		expect(again['seq']).toBe(first['seq']);
-		expect(again['stamps']).toEqual(first['stamps']);
-		expect(await auditOf(result.id)).toHaveLength(audits);
-		// Sending the values back as they are is no change either.
-		await admin.collection('results').update(result.id, { values: { q1: 1 } });
-		expect(await auditOf(result.id)).toHaveLength(audits);
-	});
+	it.each([
+		['items', ITEMS, { q1: 1 }],
+		['a checklist below any level', BALANCE, { c1: 1 }],
+		['a timed assessment without attempts', SPRINT, {}]
+	] as const)(
+		'makes no entry and no new seq for an edit that stores no difference (%s)',
+		async (_kind, assessment, values) => {
+			const result = await pushedResult(studentsOf('teacherA')[19] as string, values, assessment);
+			const first = await admin.collection('results').update(result.id, { notes: 'Same' });
+			const audits = (await auditOf(result.id)).length;
+			const again = await admin.collection('results').update(result.id, { notes: 'Same' });
+			expect(again['seq']).toBe(first['seq']);
+			expect(again['stamps']).toEqual(first['stamps']);
+			expect(await auditOf(result.id)).toHaveLength(audits);
+			// Sending the values back as they are is no change either.
+			await admin.collection('results').update(result.id, { values });
+			expect(await auditOf(result.id)).toHaveLength(audits);
+		}
+	);
 
 	it('audits the components changed and the derived fields the server moved', async () => {
 		const result = await pushedResult(studentsOf('teacherA')[20] as string, { q1: 1, q4: 1 });

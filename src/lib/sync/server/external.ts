@@ -200,6 +200,7 @@ function validate(
 ): ExternalEdit | null {
 	const { collection, current } = input;
 	if (VALIDATED.indexOf(collection) < 0 || input.deleting) return null;
+	if (Object.keys(changes).length === 0) return null;
 	const fields: Record<string, Json> = {};
 	// An attempt or observation is made whole, so validation wants every field.
 	if (current && collection !== 'results') {
@@ -208,7 +209,6 @@ function validate(
 		}
 	}
 	for (const path of Object.keys(changes)) fields[path] = changes[path] as Json;
-	if (Object.keys(changes).length === 0) return null;
 	const ctx: ValidateContext = { existing: current };
 	if (collection !== 'observations') {
 		const assessment = assessmentOf(merged, store);
