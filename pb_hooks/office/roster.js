@@ -54,10 +54,15 @@ function writeAll(e, writes) {
 	e.app.runInTransaction((tx) => {
 		store = createStore(tx);
 		for (const w of writes) {
-			const before = store.getRecord(w.collection, w.id);
-			const after = Object.assign({}, before || { id: w.id, stamps: {}, seq: 0, deleted: false }, w.fields);
-			const edit = lib().stampExternalEdit(w.collection, before, after, store, who(e));
+			// The same door as an admin-UI edit (src/lib/sync/server/external.ts).
+			const current = store.getRecord(w.collection, w.id);
+			const loaded = current || { id: w.id, stamps: {}, seq: 0, deleted: false };
+			const requested = Object.assign({}, loaded, w.fields);
+			const edit = lib().applyExternalEdit({ collection: w.collection, loaded, requested, current }, store, who(e));
+			if (!edit.ok) throw new BadRequestError(edit.reason);
+			if (!edit.audit) continue; // nothing stored changes
 			store.putRecord(w.collection, edit.record);
+			for (const d of edit.derived) store.putRecord(d.collection, d.record);
 			store.addAudit(edit.audit);
 		}
 		store.flush();

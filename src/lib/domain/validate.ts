@@ -8,6 +8,7 @@
  */
 import { isRecordId, resultId } from '../sync/core/ids';
 import { isJsonObject, jsonEqual } from '../sync/core/json';
+import { JSON_MAX_DEPTH, jsonTooDeep } from '../sync/core/json-depth';
 import { getPath, isValidPath, splitPath } from '../sync/core/paths';
 import { DELETED_PATH } from '../sync/core/schema';
 import { isStamp, parseStamp } from '../sync/core/stamp';
@@ -144,6 +145,14 @@ function validateField(op: Op, path: string, value: Json, ctx: ValidateContext):
 	}
 }
 
+/** The refusal of a JSON value nested deeper than JSON_MAX_DEPTH (on every write path). */
+export function tooDeep(field: string): ValidationResult {
+	return no(
+		'too_deep',
+		`“${field}” is nested too deeply: JSON may nest at most ${JSON_MAX_DEPTH} levels.`
+	);
+}
+
 /**
  * Checks an op's shape and ranges: collection and field paths, who writes
  * which field (server and set-once fields), component values against the
@@ -201,6 +210,7 @@ export function validateOp(op: unknown, ctx: ValidateContext = {}): ValidationRe
 				`“${path}” is worked out by the server and cannot be set from the app.`
 			);
 		const value = typed.fields[path] as Json;
+		if (jsonTooDeep(value)) return tooDeep(path);
 		if (rule === 'immutable' && ctx.existing && ctx.existing.stamps[path] !== undefined) {
 			const stored = getPath(ctx.existing, path);
 			if (!jsonEqual(stored, value))

@@ -44,6 +44,9 @@ export type { SplitPath } from './paths';
 /** Canonical JSON, for byte-identical comparison of replicas. */
 export { canonicalJson, compareJson, isJsonObject, jsonEqual, sortKeys } from './json';
 
+/** The depth limit of stored JSON values. */
+export { JSON_MAX_DEPTH, jsonTooDeep } from './json-depth';
+
 /** Collection shapes and merge rules. */
 export { DELETED_PATH, RESERVED_FIELDS, ruleForPath } from './schema';
 export type { CollectionSchema, FieldSpec, MergeRule } from './schema';
