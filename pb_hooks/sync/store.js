@@ -108,6 +108,15 @@ function createStore(app) {
 
 	return {
 		now: () => Date.now(),
+		// The data's epoch (kept in sync_state by the epoch work); '' until it exists.
+		epoch() {
+			try {
+				const value = state.get('epoch');
+				return typeof value === 'string' ? value : '';
+			} catch (_) {
+				return '';
+			}
+		},
 		loadHlc: () => hlc,
 		saveHlc: (next) => {
 			hlc = next;

@@ -42,6 +42,7 @@ async function run(seed: number): Promise<void> {
 	for (let d = 0; d < DEVICES; d++) {
 		const inbox: (() => void)[] = [];
 		const transport = createInProcessTransport(server, {
+			device: `dev_${d}`,
 			fault: (kind) => {
 				if (!faulty) return undefined;
 				const r = rnd.next();

@@ -38,6 +38,11 @@ export interface AuditEntry {
 export interface ServerStore {
 	/** The server's wall clock, ms. */
 	now(): number;
+	/**
+	 * The id of the server's data: changes whenever the data is restored from a
+	 * backup or replaced (see ARCHITECTURE.md, "Epoch"); '' when not known.
+	 */
+	epoch(): string;
 	/** The server's own HLC (device `server`), persisted between requests. */
 	loadHlc(): HlcState;
 	saveHlc(state: HlcState): void;
