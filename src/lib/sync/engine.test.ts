@@ -149,6 +149,52 @@ describe('SyncEngine', () => {
 		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('synced');
 	});
 
+	/** A result synced, then the office lowering every maximum to 5 unseen by the device. */
+	async function lowerMaxUnseen(h: Harness): Promise<void> {
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'ok' });
+		await h.scheduler.advance(1000);
+		h.transport.disconnect();
+		const asm = h.server.record('assessments', ASSESSMENT)!;
+		h.server.seed('assessments', {
+			...asm,
+			components: ['a', 'b', 'c'].map((key) => ({ key, label: key, max: 5 }))
+		});
+	}
+
+	it('keeps a refused edit rejected when the answer was lost and its replay is answered from the receipt', async () => {
+		const h = await harness();
+		await lowerMaxUnseen(h);
+		await h.engine.edit('results', RESULT, { 'values.a': 8 });
+		h.faults.push.push({ after: new NetworkError('answer lost') });
+		await h.scheduler.advance(RETRY_MAX_DELAY_MS * 2);
+		const sent = h.server.received.filter((r) => 'values.a' in r.op.fields);
+		expect(sent.map((r) => r.result.status)).toEqual(['rejected', 'rejected']);
+		expect(h.engine.rejected.map((r) => r.code)).toEqual(['out_of_range']);
+		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('rejected');
+		expect(values(h.server.record('results', RESULT))).toBeUndefined();
+	});
+
+	it('never folds a "duplicate" that carries a rejection code (an older server) as accepted', async () => {
+		const h = await harness();
+		await lowerMaxUnseen(h);
+		await h.engine.edit('results', RESULT, { 'values.a': 8 });
+		const push = h.transport.push.bind(h.transport);
+		h.transport.push = async (req) => {
+			const res = await push(req);
+			// What servers before the fix answered to a replay of a rejected op.
+			return {
+				...res,
+				results: res.results.map((r) =>
+					r.status === 'rejected' ? { ...r, status: 'duplicate' } : r
+				)
+			};
+		};
+		await h.scheduler.advance(1000);
+		expect(h.engine.rejected.map((r) => r.code)).toEqual(['out_of_range']);
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('rejected');
+	});
+
 	it('bisects a batch the server refuses as malformed (400) to reject only the bad op', async () => {
 		const h = await harness();
 		for (const f of ['a', 'b', 'c'])

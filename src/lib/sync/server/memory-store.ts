@@ -14,13 +14,14 @@
  * Not bundled into pb_hooks (server/index.ts does not export it).
  */
 import { createHlcState, type HlcState } from '../core/stamp';
-import type { OpResult, SyncedCollection, WireRecord } from '../core/types';
+import type { SyncedCollection, WireRecord } from '../core/types';
 import { SYNCED_COLLECTIONS } from '../../domain/collections';
 import type {
 	AuditEntry,
 	ConflictNotice,
 	DeviceRow,
 	LiveAttempt,
+	Receipt,
 	Scope,
 	ServerStore
 } from './store';
@@ -47,7 +48,7 @@ export interface MemorySnapshot {
 	hlc: HlcState;
 	users: MemoryUser[];
 	records: { collection: SyncedCollection; record: WireRecord }[];
-	receipts: { opId: string; receipt: StoredReceipt }[];
+	receipts: { opId: string; receipt: Receipt }[];
 	devices: { id: string; device: DeviceState }[];
 	audit: AuditEntry[];
 }
@@ -78,12 +79,6 @@ export interface MemoryStoreOptions {
 	newEpoch?: () => string;
 }
 
-interface StoredReceipt {
-	user: string;
-	device: string;
-	result: OpResult;
-}
-
 const copy = <T>(value: T): T => structuredClone(value);
 const keyOf = (collection: string, id: string): string => collection + '/' + id;
 
@@ -100,7 +95,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 	let conflictIds = 0;
 	const users = new Map<string, MemoryUser>();
 	const records = new Map<string, { collection: SyncedCollection; record: WireRecord }>();
-	const receipts = new Map<string, StoredReceipt>();
+	const receipts = new Map<string, Receipt>();
 	const devices = new Map<string, DeviceState>();
 	const audit: AuditEntry[] = [];
 	let written: { collection: SyncedCollection; record: WireRecord }[] = [];
@@ -165,10 +160,10 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 
 		getReceipt(opId) {
 			const r = receipts.get(opId);
-			return r ? copy(r.result) : null;
+			return r ? copy(r) : null;
 		},
-		putReceipt(opId, user, device, result) {
-			receipts.set(opId, copy({ user, device, result }));
+		putReceipt(opId, receipt) {
+			receipts.set(opId, copy(receipt));
 		},
 
 		getDevice(deviceId): DeviceRow | null {

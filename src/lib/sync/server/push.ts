@@ -32,7 +32,7 @@ import { parseAssessment, type Assessment } from '../../domain/assessment';
 import { SCHEMAS, isSyncedCollection } from '../../domain/collections';
 import { deriveResult } from '../../domain/scoring';
 import { validateOp, type ValidateContext } from '../../domain/validate';
-import type { Actor, AuditEntry, HandlerAnswer, LiveAttempt, ServerStore } from './store';
+import type { Actor, AuditEntry, HandlerAnswer, LiveAttempt, Receipt, ServerStore } from './store';
 
 /** The device id the server stamps its own writes with. */
 export const SERVER_DEVICE = 'server';
@@ -161,19 +161,73 @@ function pushOne(raw: unknown, ctx: PushContext): OpResult {
 	const opId = isJsonObject(raw) && typeof raw['id'] === 'string' ? raw['id'] : '';
 	if (opId) {
 		const receipt = store.getReceipt(opId);
-		if (receipt) {
-			const op = raw as unknown as Op;
-			const result: OpResult = { ...receipt, status: 'duplicate' };
-			if (isSyncedCollection(op.collection) && isRecordId(op.record) && current(ctx, op.collection, op.record)) {
-				ctx.answers.push({ result, key: keyOf(op.collection, op.record) });
-			}
-			return result;
-		}
+		if (receipt) return replay(raw as { [key: string]: unknown }, opId, receipt, ctx);
 	}
 	const result = decide(raw, ctx);
-	if (opId) store.putReceipt(opId, actor.id, device, withoutRecord(result));
+	if (opId) {
+		const op = raw as Op;
+		store.putReceipt(opId, {
+			user: actor.id,
+			device,
+			collection: typeof op.collection === 'string' ? op.collection : '',
+			record: typeof op.record === 'string' ? op.record : '',
+			result: withoutRecord(result)
+		});
+	}
 	if (result.record) ctx.answers.push({ result, key: keyOf((raw as Op).collection, (raw as Op).record) });
 	return result;
+}
+
+/**
+ * A replay gets exactly the answer the op first got (CONVENTIONS 16): a
+ * rejected op stays rejected with its code and reason; `duplicate` means it
+ * was applied before. Only the receipt's owner (user and device) is answered
+ * from it: another's op under a taken id is refused (`op_id_taken`), neither
+ * answered from nor dropped by a colleague's receipt, and writes nothing (the
+ * id stays its first owner's). The answer carries a record only when the
+ * replay names the record the receipt was for and the caller may still read
+ * it, so a replay with another `collection`/`record` reads nothing.
+ */
+function replay(raw: { [key: string]: unknown }, opId: string, receipt: Receipt, ctx: PushContext): OpResult {
+	if (receipt.user !== ctx.actor.id || receipt.device !== ctx.device) {
+		return reject(opId, 'op_id_taken', 'Another device already sent a change under this id. Discard this change and make it again.');
+	}
+	const first = receipt.result;
+	const result: OpResult = { id: opId, status: first.status === 'applied' ? 'duplicate' : first.status };
+	if (first.code !== undefined) result.code = first.code;
+	if (first.reason !== undefined) result.reason = first.reason;
+	if (first.clamped !== undefined) result.clamped = first.clamped;
+	const collection = raw['collection'];
+	const record = raw['record'];
+	if (
+		result.status !== 'rejected' &&
+		isSyncedCollection(collection) &&
+		isRecordId(record) &&
+		collection === receipt.collection &&
+		record === receipt.record
+	) {
+		const rec = current(ctx, collection, record);
+		if (rec && mayRead(collection, rec, ctx.actor, ctx.store)) ctx.answers.push({ result, key: keyOf(collection, record) });
+	}
+	return result;
+}
+
+/** Whether `actor` may read a record (the pull scope of pb_hooks/sync/store.js). */
+function mayRead(collection: SyncedCollection, rec: WireRecord, actor: Actor, store: ServerStore): boolean {
+	if (collection === 'conflicts') return rec['user'] === actor.id;
+	if (actor.role === 'coordinator') return true;
+	switch (collection) {
+		case 'classes':
+			return store.teaches(actor.id, rec.id);
+		case 'students':
+		case 'attempts':
+			return store.studentTaughtBy(str(collection === 'students' ? rec.id : rec['student']), actor.id);
+		case 'results':
+		case 'observations':
+			return store.teaches(actor.id, str(rec['class']));
+		default:
+			return true;
+	}
 }
 
 /**

