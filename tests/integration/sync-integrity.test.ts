@@ -110,3 +110,32 @@ describe('receipts belong to their user and device (11.1)', () => {
 		expect(JSON.stringify(replay.body)).not.toContain('Grevillea');
 	});
 });
+
+describe('clamping (10.4)', () => {
+	it('keeps the order of one device: taps on and off from a clock 2 minutes ahead, each later one wins', async () => {
+		const ahead = now() + 120_000;
+		const student = studentsOf('teacherA')[3] as string;
+		const taps = [];
+		let base: string | null = null;
+		for (let i = 0; i < 12; i++) {
+			const tap = resultOp({
+				student,
+				cls: A_OWN,
+				assessment: BALANCE,
+				period: TERM1,
+				fields: { 'values.c1': i % 2 === 0 ? 1 : 0 },
+				stamp: stamp(ahead + i * 150, 0, 'dev_ahead'),
+				base: { 'values.c1': base }
+			});
+			base = tap.stamp;
+			taps.push(tap);
+		}
+		const res = await push(a, { device: 'dev_ahead', ops: taps });
+		expect(res.body.results.map((r) => r.status)).toEqual(taps.map(() => 'applied'));
+		const clamped = res.body.results.map((r) => r.clamped?.to ?? '');
+		expect(clamped.every((c, i) => c !== '' && (i === 0 || c > (clamped[i - 1] as string)))).toBe(
+			true
+		);
+		expect(res.body.results[11]?.record?.['values']).toEqual({ c1: 0 });
+	});
+});

@@ -25,6 +25,7 @@ export {
 	STAMP_MS_DIGITS,
 	STAMP_MS_MAX,
 	clampStamp,
+	clampThroughHlc,
 	compareStamps,
 	createHlcState,
 	formatStamp,

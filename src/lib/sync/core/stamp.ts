@@ -148,3 +148,29 @@ export function clampStamp(
 	if (!parsed || parsed.ms <= now + maxAheadMs) return { stamp, clamped: false };
 	return { stamp: formatStamp(now, parsed.counter, parsed.device), clamped: true };
 }
+
+/**
+ * Clamps a stamp that runs more than `maxAheadMs` ahead of the server through
+ * the server's HLC: the new stamp is the clock's next tick, under the stamp's
+ * own device id. So each clamped stamp is strictly later than every stamp the
+ * server made or received before it, and two edits of one device, clamped one
+ * after the other, keep their order (tap on, tap off: the later still wins).
+ * A stamp within the bound is only folded into the clock. Returns the new state.
+ */
+export function clampThroughHlc(
+	state: HlcState,
+	stamp: Stamp,
+	serverNowMs: number,
+	maxAheadMs: number
+): { state: HlcState; stamp: Stamp; clamped: boolean } {
+	const parsed = parseStamp(stamp);
+	if (!parsed || parsed.ms <= Math.floor(serverNowMs) + maxAheadMs) {
+		return { state: hlcReceive(state, stamp, serverNowMs), stamp, clamped: false };
+	}
+	const next = hlcNow(state, serverNowMs);
+	return {
+		state: next.state,
+		stamp: formatStamp(next.state.ms, next.state.counter, parsed.device),
+		clamped: true
+	};
+}

@@ -86,3 +86,34 @@ describe('handlePush replays (10.1, 11.1)', () => {
 });
 
 void A;
+
+describe('handlePush clamping (10.4)', () => {
+	it("keeps one device's order when it clamps: two edits of a field in one batch from a clock 2 minutes ahead, the later wins and is applied", () => {
+		const school = createSchool();
+		const dev = opMaker('dev_ahead', school.clock.ms + 120_000);
+		const r = resultOf(S1, C1);
+		const on = dev.op('results', r.id, { ...r.key, 'values.a': 1 });
+		const off = dev.op('results', r.id, { 'values.a': 0 }, { 'values.a': on.stamp });
+		const res = school.push(T1, 'dev_ahead', [on, off]).body.results;
+		expect(res.map((x) => x.status)).toEqual(['applied', 'applied']);
+		expect(res[0]?.clamped && res[1]?.clamped).toBeTruthy();
+		expect(res[0]!.clamped!.to < res[1]!.clamped!.to).toBe(true);
+		expect(school.store.getRecord('results', r.id)?.['values']).toEqual({ a: 0 });
+		// The clamped stamps still name the device, and are not ahead of the server.
+		expect(res[1]!.clamped!.to.endsWith(':dev_ahead')).toBe(true);
+		expect(Number(res[1]!.clamped!.to.slice(0, 13))).toBeLessThanOrEqual(school.clock.ms + 1);
+	});
+
+	it('orders clamped stamps after everything the server has stamped, across batches', () => {
+		const school = createSchool();
+		const dev = opMaker('dev_ahead', school.clock.ms + 3_600_000);
+		const r = resultOf(S1, C1);
+		const first = school.push(T1, 'dev_ahead', [dev.op('results', r.id, { ...r.key, notes: 'x' })]);
+		const second = school.push(T1, 'dev_ahead', [dev.op('results', r.id, { notes: 'y' })]);
+		const a = first.body.results[0]!.clamped!.to;
+		const b = second.body.results[0]!.clamped!.to;
+		expect(a < b).toBe(true);
+		expect(second.body.results[0]?.status).toBe('applied');
+		expect(school.store.getRecord('results', r.id)?.['notes']).toBe('y');
+	});
+});

@@ -16,7 +16,7 @@
 import { applyOp, setServerFields, type Loser } from '../core/apply';
 import { isJsonObject, jsonEqual } from '../core/json';
 import { RECORD_ID_LENGTH, resultId, isRecordId } from '../core/ids';
-import { clampStamp, hlcNow, hlcReceive, isDeviceId, parseStamp, type HlcState } from '../core/stamp';
+import { clampThroughHlc, hlcNow, isDeviceId, parseStamp, type HlcState } from '../core/stamp';
 import {
 	CLOCK_MAX_AHEAD_MS,
 	PUSH_MAX_BYTES,
@@ -319,8 +319,9 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 	if (denied) return reject(op.id, denied.code, denied.reason);
 
 	const now = store.now();
-	const clamp = clampStamp(op.stamp, now, CLOCK_MAX_AHEAD_MS);
-	ctx.hlc = hlcReceive(ctx.hlc, clamp.stamp, now);
+	// Through the server's clock, so clamped edits of one device keep their order.
+	const clamp = clampThroughHlc(ctx.hlc, op.stamp, now, CLOCK_MAX_AHEAD_MS);
+	ctx.hlc = clamp.state;
 
 	const schema = SCHEMAS[op.collection];
 	// Kept in working key order (see finish).
