@@ -9,7 +9,7 @@ import type PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/pocketbase';
 import { login, push, resultOp, stamp, studentsOf } from '../harness/sync';
-import { A_OWN, B_OWN, BALANCE, ITEMS, TERM1 } from '../harness/demo';
+import { A_OWN, B_OWN, BALANCE, ITEMS, SHARED, TERM1 } from '../harness/demo';
 
 let server: TestServer;
 let a: PocketBase;
@@ -137,5 +137,48 @@ describe('clamping (10.4)', () => {
 			true
 		);
 		expect(res.body.results[11]?.record?.['values']).toEqual({ c1: 0 });
+	});
+});
+
+describe('conflict notices (10.2)', () => {
+	async function noticesOf(pb: PocketBase, record: string) {
+		return pb
+			.collection('conflicts')
+			.getFullList({ filter: pb.filter('record = {:r}', { r: record }) });
+	}
+
+	it('tells the teacher whose earlier edit arrived after a later one (answered superseded), once', async () => {
+		const student = studentsOf('shared')[5] as string;
+		const t = now() - 60_000;
+		const make = resultOp({
+			student,
+			cls: SHARED,
+			assessment: ITEMS,
+			period: TERM1,
+			fields: { notes: 'made' },
+			stamp: stamp(t, 0, 'dev_make_a')
+		});
+		await push(a, { device: 'dev_make_a', ops: [make] });
+		// Both offline; B's edit is later but reaches the server first.
+		const edit = (value: string, ms: number, device: string) => ({
+			...make,
+			id: crypto.randomUUID(),
+			fields: { notes: value },
+			stamp: stamp(ms, 0, device),
+			base: { notes: make.stamp }
+		});
+		const early = edit('from A', t + 1_000, 'dev_early_a');
+		const late = edit('from B', t + 2_000, 'dev_late_b');
+		expect((await push(b, { device: 'dev_late_b', ops: [late] })).body.results[0]?.status).toBe(
+			'applied'
+		);
+		const answer = await push(a, { device: 'dev_early_a', ops: [early] });
+		expect(answer.body.results[0]?.status).toBe('superseded');
+		await push(a, { device: 'dev_early_a', ops: [early] }); // a replay: no second notice
+		const mine = await noticesOf(a, make.record);
+		expect(mine.map((n) => [n['field'], n['mine'], n['theirs']])).toEqual([
+			['notes', 'from A', 'from B']
+		]);
+		expect(await noticesOf(b, make.record)).toEqual([]);
 	});
 });

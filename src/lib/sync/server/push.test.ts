@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { A, C1, C2, createSchool, opMaker, resultOf, S1, S2, T1, T2 } from './school.test-helpers';
+import {
+	A,
+	C1,
+	C2,
+	createSchool,
+	opMaker,
+	resultOf,
+	S1,
+	S2,
+	T0,
+	T1,
+	T2
+} from './school.test-helpers';
+
+const T3 = 'usrteacher00003';
 
 describe('handlePush replays (10.1, 11.1)', () => {
 	it('answers a rejected op replayed exactly as first: rejected, same code and reason, never duplicate', () => {
@@ -115,5 +129,91 @@ describe('handlePush clamping (10.4)', () => {
 		expect(a < b).toBe(true);
 		expect(second.body.results[0]?.status).toBe('applied');
 		expect(school.store.getRecord('results', r.id)?.['notes']).toBe('y');
+	});
+});
+
+describe('handlePush conflict notices (10.2)', () => {
+	/** C1 taught by T1, T2 and T3: three teachers who can edit one cell. */
+	function shared() {
+		const school = createSchool();
+		school.store.addUser({ id: T3, role: 'teacher' });
+		const cls = school.store.getRecord('classes', C1)!;
+		school.store.putRecord('classes', { ...cls, teachers: [T1, T2, T3] });
+		return school;
+	}
+	const r = resultOf(S1, C1);
+
+	for (const order of ['earlier first', 'later first'] as const) {
+		it(`tells the teacher whose value lost, once, when the ${order === 'earlier first' ? 'earlier' : 'later'} edit arrives first`, () => {
+			const school = shared();
+			// The result exists on both devices; both teachers edit one cell offline.
+			school.push(T3, 'dev_t3', [
+				opMaker('dev_t3', T0 + 1_000).op('results', r.id, { ...r.key, notes: 'made' })
+			]);
+			const early = opMaker('dev_t1', T0 + 5_000).op('results', r.id, { 'values.a': 1 });
+			const late = opMaker('dev_t2', T0 + 6_000).op('results', r.id, { 'values.a': 2 });
+			const sends: [string, string, typeof early][] = [
+				[T1, 'dev_t1', early],
+				[T2, 'dev_t2', late]
+			];
+			if (order === 'later first') sends.reverse();
+			const answers = sends.map(([u, d, op]) => school.push(u, d, [op]).body.results[0]?.status);
+			expect(answers).toEqual(
+				order === 'earlier first' ? ['applied', 'applied'] : ['applied', 'superseded']
+			);
+			// Replays change nothing.
+			for (const [u, d, op] of sends) school.push(u, d, [op]);
+			expect(school.store.getRecord('results', r.id)?.['values']).toEqual({ a: 2 });
+			expect(school.notices(T2)).toEqual([]);
+			expect(
+				school.notices(T1).map((n) => [n['field'], n['mine'], n['theirs'], n['theirs_by']])
+			).toEqual([['values.a', 1, 2, T2]]);
+		});
+	}
+
+	it('tells each of three writers whose value lost exactly once, in every arrival order', () => {
+		const orders = [
+			[0, 1, 2],
+			[0, 2, 1],
+			[1, 0, 2],
+			[1, 2, 0],
+			[2, 0, 1],
+			[2, 1, 0]
+		];
+		for (const order of orders) {
+			const school = shared();
+			const writers = [
+				{
+					user: T1,
+					device: 'dev_t1',
+					op: opMaker('dev_t1', T0 + 5_000).op('results', r.id, { ...r.key, notes: 'one' })
+				},
+				{
+					user: T2,
+					device: 'dev_t2',
+					op: opMaker('dev_t2', T0 + 6_000).op('results', r.id, { ...r.key, notes: 'two' })
+				},
+				{
+					user: T3,
+					device: 'dev_t3',
+					op: opMaker('dev_t3', T0 + 7_000).op('results', r.id, { ...r.key, notes: 'three' })
+				}
+			];
+			for (const i of order) {
+				const w = writers[i]!;
+				school.push(w.user, w.device, [w.op]);
+			}
+			const context = `order ${order.join(',')}`;
+			expect(school.store.getRecord('results', r.id)?.['notes'], context).toBe('three');
+			expect(
+				school.notices(T1).map((n) => n['mine']),
+				context
+			).toEqual(['one']);
+			expect(
+				school.notices(T2).map((n) => n['mine']),
+				context
+			).toEqual(['two']);
+			expect(school.notices(T3), context).toEqual([]);
+		}
 	});
 });

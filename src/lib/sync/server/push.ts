@@ -342,9 +342,14 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 
 	const record = merged.record;
 	const outcomes = Object.keys(merged.fieldOutcomes).map((p) => merged.fieldOutcomes[p]);
+	// Every lww loss is reported, in either arrival order: a later edit that
+	// overwrote a concurrent one (the stored value lost), and an earlier one
+	// arriving after it (this op's value lost: the record does not change, the
+	// op is answered `superseded`, and its author still gets the notice). A
+	// replay never gets here (answered from its receipt), so one notice per value.
+	notifyLosers(op, merged.losers, ctx);
 	if (merged.changed) {
 		ctx.records.set(key, record);
-		notifyLosers(op, merged.losers, ctx);
 		ctx.audits.push(auditOf(op, paths, before, record, actor.id, device, merged.losers.length > 0));
 		ctx.touched.set(key, { collection: op.collection, id: op.record, audit: ctx.audits.length - 1 });
 	}
