@@ -9,7 +9,7 @@ import type PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/pocketbase';
 import { login, push, resultOp, stamp, studentsOf } from '../harness/sync';
-import { A_OWN, B_OWN, BALANCE, ITEMS, SHARED, TERM1 } from '../harness/demo';
+import { A_OWN, B_OWN, BALANCE, ITEMS, SHARED, TERM1, TERM3 } from '../harness/demo';
 
 let server: TestServer;
 let a: PocketBase;
@@ -180,5 +180,80 @@ describe('conflict notices (10.2)', () => {
 			['notes', 'from A', 'from B']
 		]);
 		expect(await noticesOf(b, make.record)).toEqual([]);
+	});
+});
+
+describe('refusals (10.5, 11.11, 11.12)', () => {
+	it('refuses an edit of a result whose term the office deleted, with a readable reason', async () => {
+		const student = studentsOf('teacherA')[6] as string;
+		const t = now();
+		const first = resultOp({
+			student,
+			cls: A_OWN,
+			assessment: ITEMS,
+			period: TERM3,
+			fields: { 'values.q1': 1 },
+			stamp: stamp(t, 0, 'dev_term_a')
+		});
+		expect((await push(a, { device: 'dev_term_a', ops: [first] })).body.results[0]?.status).toBe(
+			'applied'
+		);
+		const admin = await server.admin();
+		await admin.collection('periods').delete(TERM3);
+		const later = {
+			...first,
+			id: crypto.randomUUID(),
+			fields: { 'values.q1': 0 },
+			stamp: stamp(t + 10, 0, 'dev_term_a')
+		};
+		const res = await push(a, { device: 'dev_term_a', ops: [later] });
+		expect(res.body.results[0]).toMatchObject({ status: 'rejected', code: 'period_deleted' });
+		expect(res.body.results[0]?.reason).toMatch(/deleted this term/);
+	});
+
+	it("refuses a teacher's tombstone of a colleague's observation in a shared class", async () => {
+		const id = 'obsintegrity001';
+		const student = studentsOf('shared')[7] as string;
+		const note = {
+			id: crypto.randomUUID(),
+			collection: 'observations',
+			record: id,
+			fields: { student, class: SHARED, text: 'Lovely skipping', by: login('teacherA').id },
+			stamp: stamp(now(), 0, 'dev_note_a'),
+			base: {}
+		};
+		expect((await push(a, { device: 'dev_note_a', ops: [note] })).body.results[0]?.status).toBe(
+			'applied'
+		);
+		const del = {
+			id: crypto.randomUUID(),
+			collection: 'observations',
+			record: id,
+			fields: {},
+			delete: true,
+			stamp: stamp(now() + 5, 0, 'dev_note_b'),
+			base: {}
+		};
+		const res = await push(b, { device: 'dev_note_b', ops: [del] });
+		expect(res.body.results[0]).toMatchObject({ status: 'rejected', code: 'not_author' });
+		const stored = await a.collection('observations').getOne(id);
+		expect(stored['deleted']).toBe(false);
+	});
+
+	it('refuses reserved device ids on push and pull, and registers none', async () => {
+		for (const device of ['server', 'rest-api', 'anonymous', 'admin-ui']) {
+			const res = await push(a, { device, ops: [] });
+			expect(res.status, device).toBe(400);
+			const pulled = await fetch(`${a.baseURL}/api/sync/pull?device=${device}&since=0`, {
+				headers: { authorization: a.authStore.token }
+			});
+			expect(pulled.status, device).toBe(400);
+		}
+		const admin = await server.admin();
+		const rows = await admin.collection('devices').getFullList({
+			filter:
+				"device_id = 'server' || device_id = 'rest-api' || device_id = 'anonymous' || device_id = 'admin-ui'"
+		});
+		expect(rows).toEqual([]);
 	});
 });

@@ -32,6 +32,10 @@ export {
 	hlcNow,
 	hlcReceive,
 	isDeviceId,
+	isClientDeviceId,
+	isReservedDeviceId,
+	RESERVED_DEVICE_IDS,
+	RESERVED_DEVICE_PREFIXES,
 	isStamp,
 	maxStamp,
 	parseStamp

@@ -25,6 +25,35 @@ export const STAMP_MS_MAX = 9_999_999_999_999;
 const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const STAMP_PATTERN = /^(\d{13}):(\d{5}):([A-Za-z0-9_-]{1,64})$/;
 
+/**
+ * Device ids the server writes under itself — its own clock (`server`), edits
+ * made outside the app (`rest-api`, `admin-ui:<email>`, `anonymous`) — and a
+ * few kept for it. A device may not register or use one: its stamps and audit
+ * rows would pass for the server's. The one list; push, pull and status check it.
+ */
+export const RESERVED_DEVICE_IDS: readonly string[] = [
+	'server',
+	'rest-api',
+	'anonymous',
+	'system',
+	'office',
+	'external'
+];
+/** Any device id starting with one of these is reserved too (`admin-ui:<email>`, `admin-ui-…`). */
+export const RESERVED_DEVICE_PREFIXES: readonly string[] = ['admin-ui'];
+
+/** Whether `device` is one of the server's own device ids (case-insensitive). */
+export function isReservedDeviceId(device: string): boolean {
+	const lower = device.toLowerCase();
+	if (RESERVED_DEVICE_IDS.indexOf(lower) >= 0) return true;
+	return RESERVED_DEVICE_PREFIXES.some((p) => lower.indexOf(p) === 0);
+}
+
+/** Whether `device` can be a device's id: well formed and not reserved for the server. */
+export function isClientDeviceId(device: unknown): device is string {
+	return isDeviceId(device) && !isReservedDeviceId(device);
+}
+
 /** A stamp taken apart. */
 export interface ParsedStamp {
 	ms: number;

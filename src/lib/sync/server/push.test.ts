@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { handlePull, handleStatus } from './pull';
 import {
 	A,
 	C1,
 	C2,
 	createSchool,
 	opMaker,
+	P,
 	resultOf,
 	S1,
+	S12,
 	S2,
 	T0,
 	T1,
@@ -98,8 +101,6 @@ describe('handlePush replays (10.1, 11.1)', () => {
 		expect(again?.record).toBeUndefined();
 	});
 });
-
-void A;
 
 describe('handlePush clamping (10.4)', () => {
 	it("keeps one device's order when it clamps: two edits of a field in one batch from a clock 2 minutes ahead, the later wins and is applied", () => {
@@ -215,5 +216,78 @@ describe('handlePush conflict notices (10.2)', () => {
 			).toEqual(['two']);
 			expect(school.notices(T3), context).toEqual([]);
 		}
+	});
+});
+
+describe('handlePush refusals (10.5, 11.11, 11.12)', () => {
+	it('refuses an edit of a result whose term the office deleted (period_deleted), and one whose assessment it deleted (assessment_deleted)', () => {
+		const school = createSchool();
+		const r = resultOf(S1, C1);
+		const dev = opMaker('dev_t1');
+		school.push(T1, 'dev_t1', [dev.op('results', r.id, { ...r.key, 'values.a': 1 })]);
+		const period = school.store.getRecord('periods', P)!;
+		school.store.putRecord('periods', { ...period, deleted: true });
+		const late = school.push(T1, 'dev_t1', [dev.op('results', r.id, { 'values.a': 2 })]).body
+			.results[0];
+		expect(late).toMatchObject({ status: 'rejected', code: 'period_deleted' });
+		expect(late?.reason).toMatch(/deleted this term/);
+		school.store.putRecord('periods', period);
+		const asm = school.store.getRecord('assessments', A)!;
+		school.store.putRecord('assessments', { ...asm, deleted: true });
+		const r2 = resultOf(S12, C1);
+		const fresh = school.push(T1, 'dev_t1', [
+			dev.op('results', r2.id, { ...r2.key, 'values.a': 2 })
+		]).body.results[0];
+		expect(fresh).toMatchObject({ status: 'rejected', code: 'assessment_deleted' });
+		expect(school.store.getRecord('results', r.id)?.['values']).toEqual({ a: 1 });
+		expect(school.store.getRecord('results', r2.id)).toBeNull();
+	});
+
+	it("refuses to let a teacher tombstone a colleague's observation (not_author); its author may", () => {
+		const school = createSchool();
+		const cls = school.store.getRecord('classes', C1)!;
+		school.store.putRecord('classes', { ...cls, teachers: [T1, T2] });
+		const note = opMaker('dev_t1').op('observations', 'obs000000000001', {
+			student: S1,
+			class: C1,
+			text: 'Great catch',
+			by: T1
+		});
+		expect(school.push(T1, 'dev_t1', [note]).body.results[0]?.status).toBe('applied');
+		const del = opMaker('dev_t2').op('observations', 'obs000000000001', {}, {}, { delete: true });
+		expect(school.push(T2, 'dev_t2', [del]).body.results[0]).toMatchObject({
+			status: 'rejected',
+			code: 'not_author'
+		});
+		expect(school.store.getRecord('observations', 'obs000000000001')?.deleted).toBe(false);
+		const own = opMaker('dev_t1', T0 + 9_000).op(
+			'observations',
+			'obs000000000001',
+			{},
+			{},
+			{ delete: true }
+		);
+		expect(school.push(T1, 'dev_t1', [own]).body.results[0]?.status).toBe('applied');
+		expect(school.store.getRecord('observations', 'obs000000000001')?.deleted).toBe(true);
+	});
+
+	it('refuses reserved device ids (server, rest-api, anonymous, admin-ui…) on push, pull and status, registering nothing', () => {
+		const school = createSchool();
+		for (const device of ['server', 'rest-api', 'anonymous', 'admin-ui', 'admin-ui-x', 'SERVER']) {
+			const r = resultOf(S1, C1);
+			const answer = school.push(T1, device, [
+				opMaker(device).op('results', r.id, { ...r.key, notes: 'x' })
+			]);
+			expect(answer.status, device).toBe(400);
+			expect(answer.body.message, device).toMatch(/server uses/);
+			const pulled = handlePull({ device, since: '0' }, { id: T1, role: 'teacher' }, school.store);
+			expect(pulled.status, device).toBe(400);
+			expect(
+				handleStatus({ device }, { id: T1, role: 'teacher' }, school.store).status,
+				device
+			).toBe(400);
+			expect(school.store.getDevice(device), device).toBeNull();
+		}
+		expect(school.push(T1, 'dev_ok', []).status).toBe(200);
 	});
 });

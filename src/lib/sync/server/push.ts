@@ -16,7 +16,7 @@
 import { applyOp, setServerFields, type Loser } from '../core/apply';
 import { isJsonObject, jsonEqual } from '../core/json';
 import { RECORD_ID_LENGTH, resultId, isRecordId } from '../core/ids';
-import { clampThroughHlc, hlcNow, isDeviceId, parseStamp, type HlcState } from '../core/stamp';
+import { clampThroughHlc, hlcNow, isClientDeviceId, parseStamp, type HlcState } from '../core/stamp';
 import {
 	CLOCK_MAX_AHEAD_MS,
 	PUSH_MAX_BYTES,
@@ -47,7 +47,7 @@ function checkEnvelope(body: unknown, bytes: number): HandlerAnswer | { device: 
 	if (v !== WIRE_VERSION) {
 		return fail(426, 'This version of Markbook cannot sync with the school server. Update the app; your unsynced edits stay on this device.');
 	}
-	if (!isDeviceId(body['device'])) return fail(400, '"device" must be the device id (letters, digits, _ and -).');
+	if (!isClientDeviceId(body['device'])) return fail(400, '"device" must be the device id (letters, digits, _ and -), and not one the server uses (server, rest-api, admin-ui…).');
 	const ops = body['ops'];
 	if (!Array.isArray(ops)) return fail(400, '"ops" must be an array of changes.');
 	if (ops.length > PUSH_MAX_OPS) return fail(413, `A push may carry at most ${PUSH_MAX_OPS} changes; this one has ${ops.length}.`);
@@ -306,6 +306,8 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 	const existing = current(ctx, op.collection, op.record);
 	const assessment = assessmentFor(op, existing, ctx);
 	if (assessment && !assessment.ok) return reject(op.id, assessment.code, assessment.reason);
+	const gone = deletedParent(op, existing, ctx);
+	if (gone) return reject(op.id, gone.code, gone.reason);
 	// (Objects built field by field on this path: the bundle's lowered object
 	// spread is slow on PocketBase's interpreter, and this runs per op.)
 	const vctx: ValidateContext = { device, existing, resultId: ctx.resultId };
@@ -362,6 +364,24 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 
 function opIdOf(raw: unknown): string {
 	return isJsonObject(raw) && typeof raw['id'] === 'string' ? raw['id'] : '';
+}
+
+/**
+ * A result or attempt whose term or assessment the office deleted (a
+ * tombstone) takes no more edits: they would vanish from every screen. The
+ * op is refused with words the teacher can read, and stays on the device.
+ */
+function deletedParent(op: Op, existing: WireRecord | null, ctx: PushContext): Denial | null {
+	if (op.collection !== 'results' && op.collection !== 'attempts') return null;
+	const assessment = ctx.store.getAssessment(str(existing?.['assessment'] ?? op.fields['assessment']));
+	if (assessment && assessment['deleted'] === true) {
+		return { code: 'assessment_deleted', reason: 'The school office deleted this assessment, so it takes no more results. Discard this change, or ask the office to restore the assessment.' };
+	}
+	const period = current(ctx, 'periods', str(existing?.['period'] ?? op.fields['period']));
+	if (period && period.deleted === true) {
+		return { code: 'period_deleted', reason: 'The school office deleted this term, so it takes no more results. Discard this change, or ask the office to restore the term.' };
+	}
+	return null;
 }
 
 type AssessmentLookup = { ok: true; assessment: Assessment } | { ok: false; code: string; reason: string };
@@ -430,6 +450,10 @@ function authorize(
 			if (!store.teaches(actor.id, classId)) return NOT_YOUR_CLASS;
 			if (!existing && !store.studentInClass(pick('student'), classId)) {
 				return { code: 'not_in_class', reason: 'That student is not in this class.' };
+			}
+			// Only its author removes or changes a note (the office does in the admin UI).
+			if (existing && existing['by'] !== actor.id) {
+				return { code: 'not_author', reason: 'Only the teacher who wrote this note can remove it.' };
 			}
 			return claimAuthor(fields, existing, actor);
 		}

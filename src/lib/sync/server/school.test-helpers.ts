@@ -134,9 +134,10 @@ export function createSchool(): School {
 	};
 }
 
+let opIds = 0;
+
 /** Makes ops for one device: ids and stamps from counters, as a device's HLC would. */
 export function opMaker(device: string, startMs = T0 + 5_000) {
-	let n = 0;
 	let ms = startMs;
 	return {
 		/** The stamp the next op gets (without taking it). */
@@ -153,7 +154,7 @@ export function opMaker(device: string, startMs = T0 + 5_000) {
 			base: Op['base'] = {},
 			extra: Partial<Op> = {}
 		): Op {
-			n++;
+			const n = ++opIds;
 			const stamp = formatStamp(ms++, 0, device);
 			const id = `0190${device.replace(/[^a-z0-9]/g, '').slice(0, 8)}-${String(n).padStart(6, '0')}`;
 			return { id, collection, record, fields, stamp, base, ...extra };
