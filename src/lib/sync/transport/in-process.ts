@@ -10,12 +10,13 @@
  * transport raises, and fans committed records out to realtime subscribers in
  * their user's scope, as pb_hooks/sync/realtime.js does after each commit.
  */
-import { handlePull, handlePush, handleStatus } from '../server';
+import { handlePull, handlePush, handleStatus, stampExternalEdit } from '../server';
 import type { Actor, HandlerAnswer } from '../server/store';
 import { createMemoryStore, type MemoryStore, type MemoryUser } from '../server/memory-store';
 import { scopeOf } from '../server/pull';
 import type {
 	Change,
+	Json,
 	Op,
 	OpResult,
 	PullResponse,
@@ -124,6 +125,28 @@ export class InProcessServer {
 		return wire(answer.body);
 	}
 
+	/**
+	 * An office edit in the admin UI: the fields merged into the record as it
+	 * is now, stamped, derived and audited by the real stampExternalEdit, then
+	 * sent to subscribers.
+	 */
+	officeEdit(
+		collection: SyncedCollection,
+		id: string,
+		fields: { [key: string]: Json }
+	): WireRecord {
+		const before = this.store.getRecord(collection, id);
+		if (!before) throw new Error(`no ${collection} ${id}`);
+		const edit = stampExternalEdit(collection, before, { ...before, ...fields }, this.store, {
+			user: '',
+			device: 'admin-ui'
+		});
+		this.store.putRecord(collection, edit.record);
+		this.store.addAudit(edit.audit);
+		this.broadcast();
+		return edit.record;
+	}
+
 	/** Adds or removes a teacher of a class, as the office would (the scope changes). */
 	setTeaches(user: string, classId: string, teaches: boolean): void {
 		const cls = this.store.getRecord('classes', classId);
@@ -167,9 +190,11 @@ function queryOf(params: object): { [key: string]: string } {
 
 /**
  * A fault to inject: return an Error to fail the call before the server sees
- * it, or `{ after: Error }` to let the server commit and lose the answer.
+ * it, `{ after: Error }` to let the server commit and lose the answer, or
+ * `{ twice: true }` to deliver the request twice (a proxy that retries) and
+ * answer with the second answer.
  */
-export type Fault = Error | { after: Error } | undefined;
+export type Fault = Error | { after: Error } | { twice: true } | undefined;
 
 export interface InProcessTransportOptions {
 	/** The device id pulls are made for (pushes carry theirs in the body). */
@@ -207,6 +232,7 @@ export function createInProcessTransport(
 		options.onCall?.(kind, req);
 		const fault = options.fault?.(kind, req);
 		if (fault instanceof Error) throw fault;
+		if (fault && 'twice' in fault) fn();
 		const res = wire(fn());
 		if (fault && 'after' in fault) throw fault.after;
 		return res;
