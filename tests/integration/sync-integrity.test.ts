@@ -249,6 +249,15 @@ describe('refusals (10.5, 11.11, 11.12)', () => {
 			});
 			expect(pulled.status, device).toBe(400);
 		}
+		// Nor through the REST API.
+		const me = login('teacherA').id;
+		await expect(
+			a.collection('devices').create({ user: me, device_id: 'rest-api', name: 'x', active: true })
+		).rejects.toMatchObject({ status: 400 });
+		const ok = await a
+			.collection('devices')
+			.create({ user: me, device_id: 'dev_rest_ok', name: 'x', active: true });
+		expect(ok['device_id']).toBe('dev_rest_ok');
 		const admin = await server.admin();
 		const rows = await admin.collection('devices').getFullList({
 			filter:
