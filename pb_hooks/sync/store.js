@@ -130,7 +130,7 @@ function createStore(app) {
 				const rows = arrayOf(new DynamicModel({ op_id: '', user: '', device: '', collection: '', record: '', result: '' }));
 				app.db()
 					.newQuery(
-						'SELECT op_id, `user`, device, `collection`, `record`, result FROM sync_receipts WHERE op_id IN (SELECT value FROM json_each({:ids}))'
+						"SELECT op_id, `user`, device, COALESCE(`collection`, '') AS `collection`, COALESCE(`record`, '') AS `record`, result FROM sync_receipts WHERE op_id IN (SELECT value FROM json_each({:ids}))"
 					)
 					.bind({ ids: JSON.stringify(plan.opIds) })
 					.all(rows);
