@@ -94,6 +94,15 @@ function createStore(app) {
 
 	return {
 		now: () => Date.now(),
+		// The data's epoch (kept in sync_state by the epoch work); '' until it exists.
+		epoch() {
+			try {
+				const value = state.get('epoch');
+				return typeof value === 'string' ? value : '';
+			} catch (_) {
+				return '';
+			}
+		},
 		loadHlc: () => hlc,
 		saveHlc: (next) => {
 			hlc = next;
@@ -104,12 +113,16 @@ function createStore(app) {
 		prefetch(plan) {
 			if (plan.opIds.length > 0) {
 				for (const id of plan.opIds) cache.receipts[id] = null;
-				const rows = arrayOf(new DynamicModel({ op_id: '', result: '' }));
+				const rows = arrayOf(new DynamicModel({ op_id: '', user: '', device: '', collection: '', record: '', result: '' }));
 				app.db()
-					.newQuery('SELECT op_id, result FROM sync_receipts WHERE op_id IN (SELECT value FROM json_each({:ids}))')
+					.newQuery(
+						"SELECT op_id, `user`, device, COALESCE(`collection`, '') AS `collection`, COALESCE(`record`, '') AS `record`, result FROM sync_receipts WHERE op_id IN (SELECT value FROM json_each({:ids}))"
+					)
 					.bind({ ids: JSON.stringify(plan.opIds) })
 					.all(rows);
-				for (const r of rows) cache.receipts[r.op_id] = JSON.parse(r.result);
+				for (const r of rows) {
+					cache.receipts[r.op_id] = { user: r.user, device: r.device, collection: r.collection, record: r.record, result: JSON.parse(r.result) };
+				}
 			}
 			for (const { collection, ids } of plan.records) {
 				for (const id of ids) {
@@ -130,16 +143,32 @@ function createStore(app) {
 		},
 		putRecord: bufferRecord,
 
+		// A receipt with its owner (user, device) and the record its op named.
 		getReceipt(opId) {
 			if (!(opId in cache.receipts)) {
 				const r = firstOrNull(app, 'sync_receipts', 'op_id', opId);
-				cache.receipts[opId] = r ? jsonField(r, 'result') : null;
+				cache.receipts[opId] = r
+					? {
+							user: r.getString('user'),
+							device: r.getString('device'),
+							collection: r.getString('collection'),
+							record: r.getString('record'),
+							result: jsonField(r, 'result')
+						}
+					: null;
 			}
 			return cache.receipts[opId];
 		},
-		putReceipt(opId, user, deviceId, result) {
-			pending.receipts.push({ op_id: opId, user, device: deviceId, result });
-			cache.receipts[opId] = result;
+		putReceipt(opId, receipt) {
+			pending.receipts.push({
+				op_id: opId,
+				user: receipt.user,
+				device: receipt.device,
+				collection: receipt.collection,
+				record: receipt.record,
+				result: receipt.result
+			});
+			cache.receipts[opId] = receipt;
 		},
 		sha256Hex: (text) => $security.sha256(text),
 
