@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freePort, pinnedVersion, PUBLIC_DIR } from '../../scripts/lib/pocketbase.mjs';
+import { freePort, pinnedVersion } from '../../scripts/lib/pocketbase.mjs';
+import { ensureAppBuilt } from '../../scripts/lib/setup.mjs';
 import {
 	DEPLOY_FILES,
 	packRelease,
@@ -26,7 +27,6 @@ import {
 } from '../../scripts/lib/release.mjs';
 import { DEMO_SUPERUSER, seedDemoSchool } from '../../scripts/lib/seed.mjs';
 import { BALANCE, SHARED, SHARED_STUDENTS, TERM1 } from '../harness/demo';
-import { PROJECT_ROOT } from '../harness/pocketbase';
 import { login, pullAll, push, resultOp, stamp } from '../harness/sync';
 
 const START_TIMEOUT_MS = 30_000;
@@ -104,14 +104,8 @@ beforeAll(() => {
 	emptyPath = join(root, 'empty-bin');
 	mkdirSync(emptyPath);
 	// `npm test` has built the app (and the global setup the hooks library)
-	// just before; a lone run of this file builds the app first.
-	if (!existsSync(join(PUBLIC_DIR, 'index.html'))) {
-		const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-			cwd: PROJECT_ROOT,
-			stdio: 'inherit'
-		});
-		if (build.status !== 0) throw new Error('vite build failed');
-	}
+	// just before; the release packs them as they are.
+	ensureAppBuilt();
 	// amd64 only: arm64 is the same build for another GOARCH, and costs a
 	// cold compile of a minute or more on a small machine.
 	[tarball] = packRelease({ arches: ['amd64'], outDir: join(root, 'dist'), log: () => {} }) as [
