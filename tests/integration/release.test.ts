@@ -13,6 +13,8 @@ import {
 	statSync,
 	writeFileSync
 } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PocketBase from 'pocketbase';
@@ -270,3 +272,160 @@ describe('a release with a folder missing', () => {
 		expect(existsSync(join(dir, 'pb_data'))).toBe(false);
 	});
 });
+
+/** A GET over HTTPS trusting only `ca`, from a chosen loopback address; the first `firstBytes` of the body for a stream. */
+function httpsGet(
+	url: string,
+	opts: {
+		ca: string;
+		localAddress?: string;
+		headers?: Record<string, string>;
+		firstBytes?: boolean;
+	}
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+	return new Promise((resolve, reject) => {
+		const req = httpsRequest(
+			url,
+			{
+				agent: false,
+				ca: opts.ca,
+				localAddress: opts.localAddress,
+				headers: opts.headers ?? {},
+				timeout: 10_000
+			},
+			(res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					body += chunk;
+					if (opts.firstBytes) {
+						req.destroy();
+						resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+					}
+				});
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+			}
+		);
+		req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within 10 s`)));
+		req.on('error', reject);
+		req.end();
+	});
+}
+
+const hasCaddy = !spawnSync('caddy', ['version']).error;
+
+describe.skipIf(!hasCaddy)(
+	'behind Caddy with the release Caddyfile (HTTPS option A), on loopback',
+	() => {
+		let server: Served;
+		let caddy: ChildProcess;
+		let base: string;
+		let ca: string;
+
+		beforeAll(async () => {
+			const dir = join(root, 'behind-caddy');
+			for (const part of ['markbook', 'pb_hooks', 'pb_migrations', 'pb_public']) {
+				cpSync(join(release, part), join(dir, part), { recursive: true });
+			}
+			server = await serve(dir, SCHOOL);
+			const upsert = markbook(dir, [
+				'superuser',
+				'upsert',
+				DEMO_SUPERUSER.email,
+				DEMO_SUPERUSER.password
+			]);
+			if (upsert.status !== 0) throw new Error(upsert.stderr);
+
+			// The shipped Caddyfile, with localhost on a free port (Caddy's own CA
+			// stands in for Let's Encrypt) and this server's port.
+			const [httpsPort, httpPort] = [await freePort(), await freePort()];
+			const shipped = readFileSync(join(release, 'Caddyfile'), 'utf8');
+			expect(shipped).toContain('markbook.example.school {');
+			expect(shipped).toContain('reverse_proxy 127.0.0.1:8090');
+			const caddyfile = join(root, 'Caddyfile');
+			writeFileSync(
+				caddyfile,
+				`{\n\tadmin off\n\tlocal_certs\n\tskip_install_trust\n\thttp_port ${httpPort}\n\tauto_https disable_redirects\n\tgrace_period 1s\n}\n\n` +
+					shipped
+						.replace('markbook.example.school {', `https://localhost:${httpsPort} {`)
+						.replace('reverse_proxy 127.0.0.1:8090', `reverse_proxy ${new URL(server.url).host}`)
+			);
+			const caddyHome = join(root, 'caddy-home');
+			mkdirSync(caddyHome);
+			caddy = spawn('caddy', ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
+				stdio: ['ignore', 'pipe', 'pipe'],
+				env: {
+					PATH: process.env['PATH'] ?? '',
+					HOME: caddyHome,
+					XDG_DATA_HOME: caddyHome,
+					XDG_CONFIG_HOME: caddyHome
+				}
+			});
+			let caddyOutput = '';
+			caddy.stderr?.on('data', (chunk: Buffer) => (caddyOutput += chunk.toString()));
+			base = `https://localhost:${httpsPort}`;
+			const rootCert = join(caddyHome, 'caddy', 'pki', 'authorities', 'local', 'root.crt');
+			const deadline = Date.now() + START_TIMEOUT_MS;
+			for (;;) {
+				if (caddy.exitCode !== null)
+					throw new Error(`caddy exited (${caddy.exitCode}):\n${caddyOutput}`);
+				try {
+					ca = readFileSync(rootCert, 'utf8');
+					if ((await httpsGet(`${base}/api/health`, { ca })).status === 200) break;
+				} catch {
+					// no certificate yet, or not listening yet
+				}
+				if (Date.now() > deadline)
+					throw new Error(`caddy did not proxy within 30 s:\n${caddyOutput}`);
+				await new Promise((r) => setTimeout(r, 200));
+			}
+		}, 90_000);
+
+		afterAll(async () => {
+			if (caddy && caddy.exitCode === null) {
+				const exited = new Promise((resolve) => caddy.once('exit', resolve));
+				caddy.kill('SIGTERM');
+				await exited;
+			}
+			await server?.stop();
+		});
+
+		test('serves the app and the admin UI over HTTPS, compressed', async () => {
+			const app = await httpsGet(`${base}/`, { ca, headers: { 'accept-encoding': 'gzip' } });
+			expect(app.status).toBe(200);
+			expect(app.headers['content-encoding']).toBe('gzip');
+			const admin = await httpsGet(`${base}/_/`, { ca });
+			expect(admin.status).toBe(200);
+			expect(admin.body).toMatch(/<title>PocketBase<\/title>/);
+		});
+
+		test('passes the realtime stream on at once and uncompressed', async () => {
+			const started = Date.now();
+			const events = await httpsGet(`${base}/api/realtime`, {
+				ca,
+				headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, zstd' },
+				firstBytes: true
+			});
+			expect(events.status).toBe(200);
+			expect(events.headers['content-encoding']).toBeUndefined();
+			expect(events.body).toContain('PB_CONNECT');
+			expect(Date.now() - started).toBeLessThan(5_000);
+		});
+
+		test("PocketBase sees the teacher's address, not Caddy's (the trusted proxy header)", async () => {
+			const signIn = await fetch(`${server.url}/api/collections/_superusers/auth-with-password`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ identity: DEMO_SUPERUSER.email, password: DEMO_SUPERUSER.password })
+			});
+			const { token } = (await signIn.json()) as { token: string };
+			// Linux answers all of 127/8 on loopback: the "teacher" comes from 127.0.0.2, Caddy from 127.0.0.1.
+			const health = await httpsGet(`${base}/api/health`, {
+				ca,
+				localAddress: '127.0.0.2',
+				headers: { authorization: token }
+			});
+			expect(JSON.parse(health.body)).toMatchObject({ data: { realIP: '127.0.0.2' } });
+		});
+	}
+);
