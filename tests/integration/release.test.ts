@@ -166,6 +166,23 @@ describe('the release tarball', () => {
 		const verify = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
 		expect(verify.stderr.trim()).toBe('');
 	});
+	test("DEPLOY.md's steps put things where the unit and the Caddyfile look for them", () => {
+		const deploy = readFileSync(join(release, 'DEPLOY.md'), 'utf8');
+		const unit = readFileSync(join(release, 'markbook.service'), 'utf8');
+		const directive = (name: string) => new RegExp(`^${name}=-?(.+)$`, 'm').exec(unit)?.[1];
+		const workDir = directive('WorkingDirectory') as string;
+		expect(deploy).toContain(`-C ${workDir} --strip-components=1`);
+		expect(deploy).toContain(`-o markbook -g markbook -m 700 ${directive('ReadWritePaths')}`);
+		expect(deploy).toContain(`${workDir}/markbook.env ${directive('EnvironmentFile')}`);
+		expect(deploy).toContain(`useradd --system`);
+		expect(deploy).toContain(`cp ${workDir}/markbook.service /etc/systemd/system/`);
+		expect(directive('ExecStart')).toMatch(
+			new RegExp(`^${workDir}/markbook serve --http=127\\.0\\.0\\.1:8090$`)
+		);
+		expect(readFileSync(join(release, 'Caddyfile'), 'utf8')).toContain(
+			'reverse_proxy 127.0.0.1:8090'
+		);
+	});
 });
 
 describe('./markbook serve in the unpacked folder, with nothing on PATH', () => {
