@@ -24,6 +24,8 @@ type schoolSetting struct {
 	placeholder string
 	get         func(*core.Settings) string
 	set         func(*core.Settings, string)
+	// check, when set, refuses what PocketBase's own validation lets through.
+	check func(string) error
 }
 
 var schoolSettings = []schoolSetting{
@@ -45,6 +47,14 @@ var schoolSettings = []schoolSetting{
 		placeholder: "http://localhost:8090",
 		get:         func(s *core.Settings) string { return s.Meta.AppURL },
 		set:         func(s *core.Settings, v string) { s.Meta.AppURL = strings.TrimRight(v, "/") },
+		// PocketBase accepts "markbook.example.school"; links in emails need the scheme.
+		check: func(v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("it must be a full address starting with https://")
+			}
+			return nil
+		},
 	},
 	{
 		env:         "MARKBOOK_OFFICE_EMAIL",
@@ -63,10 +73,9 @@ const trustedProxyEnv = "MARKBOOK_TRUSTED_PROXY_HEADER"
 // checkSetting applies value to a copy of settings and validates it with
 // PocketBase's own rules (the other fields hold valid values or placeholders).
 func checkSetting(settings *core.Settings, setting schoolSetting, value string) error {
-	if setting.env == "MARKBOOK_PUBLIC_URL" {
-		u, err := url.Parse(value)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return errors.New("it must be a full address starting with https://")
+	if setting.check != nil {
+		if err := setting.check(value); err != nil {
+			return err
 		}
 	}
 	probe, err := settings.Clone()

@@ -96,6 +96,11 @@ export function buildPocketBase({ output, goarch, version }) {
 			}
 		}
 	);
+	if (build.error?.code === 'ENOENT') {
+		throw new Error('Building PocketBase needs Go 1.26 or newer on PATH (https://go.dev/dl/).', {
+			cause: build.error
+		});
+	}
 	if (build.error) throw build.error;
 	if (build.status !== 0) throw new Error(`go build of PocketBase failed (exit ${build.status})`);
 }
