@@ -262,6 +262,108 @@ describe('./markbook serve in the unpacked folder, with nothing on PATH', () => 
 	});
 });
 
+describe('an upgrade: stop, replace the binary and folders, start', () => {
+	const DAILY_BACKUPS = '1767230000_markbook_daily_backups.js';
+	const PARTS = ['markbook', 'pb_hooks', 'pb_migrations', 'pb_public'];
+
+	/** An install of the release as it was before daily backups, with a teacher's result in it. */
+	async function installBeforeDailyBackups(
+		name: string,
+		backups?: { cron: string; cronMaxKeep: number }
+	) {
+		const dir = join(root, name);
+		for (const part of PARTS) cpSync(join(release, part), join(dir, part), { recursive: true });
+		rmSync(join(dir, 'pb_migrations', DAILY_BACKUPS));
+		const old = await serve(dir, SCHOOL);
+		try {
+			const upsert = markbook(dir, [
+				'superuser',
+				'upsert',
+				DEMO_SUPERUSER.email,
+				DEMO_SUPERUSER.password
+			]);
+			if (upsert.status !== 0) throw new Error(upsert.stderr);
+			const admin = new PocketBase(old.url);
+			await admin
+				.collection('_superusers')
+				.authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
+			expect((await admin.settings.getAll())['backups']).toMatchObject({ cron: '' });
+			if (backups) await admin.settings.update({ backups });
+			await seedDemoSchool(old.url);
+			const teacher = login('teacherA');
+			const pb = new PocketBase(old.url);
+			await pb.collection('users').authWithPassword(teacher.email, teacher.password);
+			const tick = resultOp({
+				student: SHARED_STUDENTS[1] as string,
+				cls: SHARED,
+				assessment: BALANCE,
+				period: TERM1,
+				fields: { 'values.c2': 1 },
+				stamp: stamp(Date.now(), 0, 'dev_upgrade')
+			});
+			expect(
+				(await push(pb, { device: 'dev_upgrade', ops: [tick] })).body.results[0]
+			).toMatchObject({
+				status: 'applied'
+			});
+			return { dir, record: tick.record };
+		} finally {
+			await old.stop();
+		}
+	}
+
+	/** DEPLOY.md's upgrade: the new binary and folders in place of the old, pb_data kept. */
+	function upgrade(dir: string) {
+		for (const part of PARTS) {
+			rmSync(join(dir, part), { recursive: true });
+			cpSync(join(release, part), join(dir, part), { recursive: true });
+		}
+	}
+
+	test('keeps the data, applies the new migration (daily backups on) and syncs as before', async () => {
+		const { dir, record } = await installBeforeDailyBackups('upgrade-plain');
+		upgrade(dir);
+		const server = await serve(dir, {});
+		try {
+			const admin = new PocketBase(server.url);
+			await admin
+				.collection('_superusers')
+				.authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
+			const settings = await admin.settings.getAll();
+			expect(settings['backups']).toMatchObject({ cron: '0 2 * * *', cronMaxKeep: 14 });
+			expect(settings['meta']).toMatchObject({ appName: SCHOOL.MARKBOOK_SCHOOL_NAME });
+			const teacher = login('teacherA');
+			const pb = new PocketBase(server.url);
+			await pb.collection('users').authWithPassword(teacher.email, teacher.password);
+			const { changes } = await pullAll(pb, 'dev_upgrade_2');
+			expect(changes.find((c) => c.record.id === record)?.record['values']).toEqual({ c2: 1 });
+		} finally {
+			await server.stop();
+		}
+	});
+
+	test('leaves a backup schedule the school had chosen', async () => {
+		const { dir } = await installBeforeDailyBackups('upgrade-own-schedule', {
+			cron: '30 4 * * 6',
+			cronMaxKeep: 5
+		});
+		upgrade(dir);
+		const server = await serve(dir, {});
+		try {
+			const admin = new PocketBase(server.url);
+			await admin
+				.collection('_superusers')
+				.authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
+			expect((await admin.settings.getAll())['backups']).toMatchObject({
+				cron: '30 4 * * 6',
+				cronMaxKeep: 5
+			});
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
 describe('a release with a folder missing', () => {
 	/** A copy of the release without `missing`; nothing in it is started yet. */
 	function without(missing: string): string {
