@@ -3,35 +3,27 @@
 // command, `./markbook serve`, with nothing on PATH (no Node, no Go), no
 // --dir or folder flags, and data landing in pb_data/ beside the binary.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-	cpSync,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readFileSync,
-	rmSync,
-	statSync,
-	writeFileSync
-} from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort, pinnedVersion } from '../../scripts/lib/pocketbase.mjs';
-import { ensureAppBuilt } from '../../scripts/lib/setup.mjs';
-import {
-	DEPLOY_FILES,
-	packRelease,
-	releaseName,
-	releaseVersion
-} from '../../scripts/lib/release.mjs';
+import { DEPLOY_FILES, releaseName, releaseVersion } from '../../scripts/lib/release.mjs';
 import { DEMO_SUPERUSER, seedDemoSchool } from '../../scripts/lib/seed.mjs';
 import { BALANCE, SHARED, SHARED_STUDENTS, TERM1 } from '../harness/demo';
+import {
+	copyRelease,
+	httpsGet,
+	markbook,
+	packAndUnpackRelease,
+	serve,
+	START_TIMEOUT_MS,
+	RELEASE_PARTS,
+	type Served,
+	type UnpackedRelease
+} from '../harness/release';
 import { login, pullAll, push, resultOp, stamp } from '../harness/sync';
 
-const START_TIMEOUT_MS = 30_000;
 const SCHOOL = {
 	MARKBOOK_SCHOOL_NAME: 'Wattle Creek Primary',
 	MARKBOOK_PUBLIC_URL: 'https://markbook.wattlecreek.example',
@@ -39,90 +31,19 @@ const SCHOOL = {
 	MARKBOOK_TRUSTED_PROXY_HEADER: 'X-Forwarded-For'
 };
 
+let unpacked: UnpackedRelease;
+/** The temporary folder of this file's release and its copies. */
 let root: string;
-/** An empty folder standing in for PATH: the server must need nothing on it. */
-let emptyPath: string;
 let tarball: string;
 /** The unpacked release folder. */
 let release: string;
 
-/** The release's binary run in `dir` with a bare environment and a time limit. */
-function markbook(dir: string, args: string[], env: Record<string, string> = {}) {
-	return spawnSync(join(dir, 'markbook'), args, {
-		cwd: dir,
-		encoding: 'utf8',
-		timeout: START_TIMEOUT_MS,
-		env: { PATH: emptyPath, ...env }
-	});
-}
-
-interface Served {
-	url: string;
-	child: ChildProcess;
-	output(): string;
-	stop(): Promise<void>;
-}
-
-/** `./markbook serve --http=127.0.0.1:<free port>` in `dir`, once /api/health answers. */
-async function serve(dir: string, env: Record<string, string> = {}): Promise<Served> {
-	const port = await freePort();
-	const child = spawn(join(dir, 'markbook'), ['serve', `--http=127.0.0.1:${port}`], {
-		cwd: dir,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: { PATH: emptyPath, ...env }
-	});
-	let output = '';
-	const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-	child.stdout?.on('data', collect);
-	child.stderr?.on('data', collect);
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const stop = async () => {
-		if (child.exitCode !== null || child.signalCode !== null) return;
-		child.kill('SIGTERM');
-		const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-		await exited;
-		clearTimeout(timer);
-	};
-	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + START_TIMEOUT_MS;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`markbook exited (${child.exitCode}):\n${output}`);
-		try {
-			if ((await fetch(`${url}/api/health`)).ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) {
-			await stop();
-			throw new Error(`markbook did not answer /api/health within 30 s:\n${output}`);
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	return { url, child, output: () => output, stop };
-}
-
 beforeAll(() => {
-	root = mkdtempSync(join(tmpdir(), 'markbook-release-'));
-	emptyPath = join(root, 'empty-bin');
-	mkdirSync(emptyPath);
-	// `npm test` has built the app (and the global setup the hooks library)
-	// just before; the release packs them as they are.
-	ensureAppBuilt();
-	// amd64 only: arm64 is the same build for another GOARCH, and costs a
-	// cold compile of a minute or more on a small machine.
-	[tarball] = packRelease({ arches: ['amd64'], outDir: join(root, 'dist'), log: () => {} }) as [
-		string
-	];
-	const unpacked = join(root, 'school-server');
-	mkdirSync(unpacked);
-	const tar = spawnSync('tar', ['-xzf', tarball, '-C', unpacked], { encoding: 'utf8' });
-	if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
-	release = join(unpacked, releaseName('amd64'));
+	unpacked = packAndUnpackRelease();
+	({ root, tarball, dir: release } = unpacked);
 }, 300_000);
 
-afterAll(() => {
-	if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => unpacked?.cleanup());
 
 describe('the release tarball', () => {
 	test('is named for the version and holds the binary, the folders and the deployment files', () => {
@@ -264,15 +185,13 @@ describe('./markbook serve in the unpacked folder, with nothing on PATH', () => 
 
 describe('an upgrade: stop, replace the binary and folders, start', () => {
 	const DAILY_BACKUPS = '1767230000_markbook_daily_backups.js';
-	const PARTS = ['markbook', 'pb_hooks', 'pb_migrations', 'pb_public'];
 
 	/** An install of the release as it was before daily backups, with a teacher's result in it. */
 	async function installBeforeDailyBackups(
 		name: string,
 		backups?: { cron: string; cronMaxKeep: number }
 	) {
-		const dir = join(root, name);
-		for (const part of PARTS) cpSync(join(release, part), join(dir, part), { recursive: true });
+		const dir = copyRelease(release, join(root, name));
 		rmSync(join(dir, 'pb_migrations', DAILY_BACKUPS));
 		const old = await serve(dir, SCHOOL);
 		try {
@@ -314,10 +233,8 @@ describe('an upgrade: stop, replace the binary and folders, start', () => {
 
 	/** DEPLOY.md's upgrade: the new binary and folders in place of the old, pb_data kept. */
 	function upgrade(dir: string) {
-		for (const part of PARTS) {
-			rmSync(join(dir, part), { recursive: true });
-			cpSync(join(release, part), join(dir, part), { recursive: true });
-		}
+		for (const part of RELEASE_PARTS) rmSync(join(dir, part), { recursive: true });
+		copyRelease(release, dir);
 	}
 
 	test('keeps the data, applies the new migration (daily backups on) and syncs as before', async () => {
@@ -367,10 +284,7 @@ describe('an upgrade: stop, replace the binary and folders, start', () => {
 describe('a release with a folder missing', () => {
 	/** A copy of the release without `missing`; nothing in it is started yet. */
 	function without(missing: string): string {
-		const dir = join(root, `without-${missing.replaceAll('/', '-')}`);
-		for (const part of ['markbook', 'pb_hooks', 'pb_migrations', 'pb_public']) {
-			cpSync(join(release, part), join(dir, part), { recursive: true });
-		}
+		const dir = copyRelease(release, join(root, `without-${missing.replaceAll('/', '-')}`));
 		rmSync(join(dir, missing), { recursive: true });
 		return dir;
 	}
@@ -392,45 +306,6 @@ describe('a release with a folder missing', () => {
 	});
 });
 
-/** A GET over HTTPS trusting only `ca`, from a chosen loopback address; the first `firstBytes` of the body for a stream. */
-function httpsGet(
-	url: string,
-	opts: {
-		ca: string;
-		localAddress?: string;
-		headers?: Record<string, string>;
-		firstBytes?: boolean;
-	}
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
-	return new Promise((resolve, reject) => {
-		const req = httpsRequest(
-			url,
-			{
-				agent: false,
-				ca: opts.ca,
-				localAddress: opts.localAddress,
-				headers: opts.headers ?? {},
-				timeout: 10_000
-			},
-			(res) => {
-				let body = '';
-				res.setEncoding('utf8');
-				res.on('data', (chunk: string) => {
-					body += chunk;
-					if (opts.firstBytes) {
-						req.destroy();
-						resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-					}
-				});
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-			}
-		);
-		req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within 10 s`)));
-		req.on('error', reject);
-		req.end();
-	});
-}
-
 const hasCaddy = !spawnSync('caddy', ['version']).error;
 
 describe.skipIf(!hasCaddy)(
@@ -442,10 +317,7 @@ describe.skipIf(!hasCaddy)(
 		let ca: string;
 
 		beforeAll(async () => {
-			const dir = join(root, 'behind-caddy');
-			for (const part of ['markbook', 'pb_hooks', 'pb_migrations', 'pb_public']) {
-				cpSync(join(release, part), join(dir, part), { recursive: true });
-			}
+			const dir = copyRelease(release, join(root, 'behind-caddy'));
 			server = await serve(dir, SCHOOL);
 			const upsert = markbook(dir, [
 				'superuser',
