@@ -17,9 +17,8 @@ export const START_TIMEOUT_MS = 30_000;
 /** What a release folder holds besides its deployment files. */
 export const RELEASE_PARTS = ['markbook', 'pb_hooks', 'pb_migrations', 'pb_public'];
 
-/** An empty folder standing in for PATH: the server must need nothing on it. */
-const emptyPath = mkdtempSync(join(tmpdir(), 'markbook-empty-path-'));
-process.once('exit', () => rmSync(emptyPath, { recursive: true, force: true }));
+/** PATH for the server: a folder that does not exist, so it finds no Node, no Go, no tool at all. */
+const NO_TOOLS_PATH = '/nonexistent/markbook-release-test';
 
 export interface UnpackedRelease {
 	/** The temporary folder holding dist/ and the unpacked release; removed by cleanup(). */
@@ -69,7 +68,7 @@ export function markbook(dir: string, args: string[], env: Record<string, string
 		cwd: dir,
 		encoding: 'utf8',
 		timeout: START_TIMEOUT_MS,
-		env: { PATH: emptyPath, ...env }
+		env: { PATH: NO_TOOLS_PATH, ...env }
 	});
 }
 
@@ -86,7 +85,7 @@ export async function serve(dir: string, env: Record<string, string> = {}): Prom
 	const child = spawn(join(dir, 'markbook'), ['serve', `--http=127.0.0.1:${port}`], {
 		cwd: dir,
 		stdio: ['ignore', 'pipe', 'pipe'],
-		env: { PATH: emptyPath, ...env }
+		env: { PATH: NO_TOOLS_PATH, ...env }
 	});
 	let output = '';
 	const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
