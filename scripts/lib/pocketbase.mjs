@@ -2,7 +2,7 @@
 // the test harness, Playwright's global setup and the benchmarks, so there is
 // one way to run the server.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GO_MODULE_DIR = join(PROJECT_ROOT, 'pocketbase');
 const BUILT_BINARY = join(GO_MODULE_DIR, 'pocketbase');
-/** Records which go.mod/go.sum the binary was built from. */
+/** Records which sources (go.mod, go.sum, the .go files) the binary was built from. */
 const BUILT_STAMP = join(GO_MODULE_DIR, '.built-version');
 
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'pb_migrations');
@@ -26,9 +26,13 @@ export function pinnedVersion() {
 	return match[1];
 }
 
+/** Every source the binary is built from: go.mod, go.sum and each .go file. */
 function sourceFingerprint() {
-	return ['go.mod', 'go.sum', 'main.go']
-		.map((f) => readFileSync(join(GO_MODULE_DIR, f), 'utf8'))
+	const sources = readdirSync(GO_MODULE_DIR)
+		.filter((f) => f.endsWith('.go'))
+		.sort();
+	return ['go.mod', 'go.sum', ...sources]
+		.map((f) => f + '\0' + readFileSync(join(GO_MODULE_DIR, f), 'utf8'))
 		.join('\0');
 }
 
