@@ -114,6 +114,8 @@ function createStore(app) {
 		},
 		nextSeq: () => ++seq,
 		currentSeq: () => seq,
+		// Rotated only at start-up (epoch.js), so the row read here is current.
+		epoch: () => state.getString('epoch'),
 
 		prefetch(plan) {
 			if (plan.opIds.length > 0) {

@@ -78,7 +78,7 @@ export class SyncEngine implements SyncClient {
 	#o: Required<Omit<SyncEngineOptions, 'online'>> & { online: OnlineSource };
 	#outbox: Outbox | null = null;
 	#replica: Replica | null = null;
-	#pull: PullState = { cursor: 0, seen: null };
+	#pull: PullState = { cursor: 0, seen: null, epoch: null, reset: false };
 	#hlc: HlcState;
 	#started: Promise<void> | null = null;
 	#ready = false;
@@ -529,7 +529,16 @@ export class SyncEngine implements SyncClient {
 			log: this.#o.log,
 			now: () => this.#o.clock.now(),
 			receive: (stamps) => this.#receive(stamps),
-			onPage: () => this.#changed()
+			onPage: () => this.#changed(),
+			resend: {
+				device: this.#o.device,
+				newOpId: () => this.#opId(this.#o.clock.now()),
+				newStamp: () => {
+					const next = hlcNow(this.#hlc, this.#stampClock());
+					this.#hlc = next.state;
+					return next.stamp;
+				}
+			}
 		};
 	}
 

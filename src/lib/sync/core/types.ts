@@ -81,6 +81,8 @@ export interface PushResponse {
 	results: OpResult[];
 	cursor: number;
 	serverTime: number;
+	/** The id of the server's data (changes when it is restored from a backup or replaced). */
+	epoch?: string;
 }
 
 export interface Change {
@@ -93,6 +95,13 @@ export interface PullResponse {
 	cursor: number;
 	more: boolean;
 	scopeChanged: boolean;
+	/** The id of the server's data (changes when it is restored from a backup or replaced). */
+	epoch?: string;
+	/**
+	 * The device's cursor means nothing here (another epoch, or ahead of the
+	 * server's): fetch everything from 0 and re-send own edits the server lacks.
+	 */
+	reset?: boolean;
 }
 
 /** Limits of one push request; the server answers 413 past them. */

@@ -118,7 +118,12 @@ export function createHttpTransport(pb: PocketBase, options: HttpTransportOption
 			return call(() =>
 				pb.send<PullResponse>('/api/sync/pull', {
 					method: 'GET',
-					query: { device: options.device, since: params.since, limit: params.limit },
+					query: {
+						device: options.device,
+						since: params.since,
+						limit: params.limit,
+						...(params.epoch !== undefined ? { epoch: params.epoch } : {})
+					},
 					requestKey: null
 				})
 			);
@@ -133,9 +138,22 @@ export function createHttpTransport(pb: PocketBase, options: HttpTransportOption
 		},
 		async subscribe(
 			onChange: (change: Change) => void,
-			onConnect: () => void
+			onConnect: () => void,
+			onDisconnect?: () => void
 		): Promise<() => Promise<void>> {
 			const unsubs: (() => Promise<void>)[] = [];
+			if (onDisconnect) {
+				// The SDK has one disconnect callback per client: chain any other.
+				const previous = pb.realtime.onDisconnect;
+				pb.realtime.onDisconnect = (subs) => {
+					previous?.(subs);
+					onDisconnect();
+				};
+				unsubs.push(async () => {
+					if (previous) pb.realtime.onDisconnect = previous;
+					else delete pb.realtime.onDisconnect;
+				});
+			}
 			const unsubscribeAll = async () => {
 				for (const u of unsubs.splice(0)) {
 					try {
