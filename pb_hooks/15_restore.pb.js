@@ -3,10 +3,12 @@
 // detected and why). Handlers cannot see this file's scope: each one requires
 // what it needs.
 
-// After migrations, before the server takes requests.
-onServe((e) => {
-	require(`${__hooks}/sync/epoch.js`).check(e.app);
+// Once the database is open, before the server takes requests. (The JS hooks
+// cannot bind onServe; `serve` runs migrations after bootstrap, so on the very
+// first start the epoch migration makes the epoch and this finds no field yet.)
+onBootstrap((e) => {
 	e.next();
+	require(`${__hooks}/sync/epoch.js`).check(e.app);
 });
 
 onBackupRestore((e) => require(`${__hooks}/sync/epoch.js`).onBackupRestore(e));

@@ -74,9 +74,15 @@ function rotationReason(app, epoch, seq) {
 	return '';
 }
 
-/** At start-up, after migrations and before requests: rotates the epoch when the data was restored or replaced. */
+/** At start-up, before requests: rotates the epoch when the data was restored or replaced. */
 function check(app) {
-	const row = app.findRecordById('sync_state', STATE_ID);
+	let row;
+	try {
+		row = app.findRecordById('sync_state', STATE_ID);
+	} catch (_) {
+		return; // before the first migrations
+	}
+	if (!row.collection().fields.getByName('epoch')) return; // before the epoch migration
 	let epoch = row.getString('epoch');
 	const seq = row.getInt('seq');
 	const reason = rotationReason(app, epoch, seq);

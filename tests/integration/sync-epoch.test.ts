@@ -1,0 +1,198 @@
+/**
+ * The epoch of the server's data, against a real PocketBase: every answer
+ * names it; a pull under another epoch, or with a cursor ahead of the
+ * server's, is answered `reset`; and a real backup restore (PocketBase's
+ * backups API) refuses pushes with a retryable 503 until the restart, comes
+ * back under a new epoch, and the real device engine (HTTP transport) gives
+ * the restored server back the edits it lost, without overwriting newer ones.
+ */
+import 'fake-indexeddb/auto';
+import type PocketBase from 'pocketbase';
+import { describe, expect, it } from 'vitest';
+import type { Json, WireRecord } from '../../src/lib/sync/core/types';
+import { canonical, serverRecord, waitFor, useSchool, type Device } from '../harness/devices';
+import { login, pull, push, resultId, resultOp, stamp } from '../harness/sync';
+import { BALANCE, TERM1, TERM2, SHARED, SHARED_STUDENTS } from '../harness/demo';
+
+const school = useSchool();
+
+function cell(student: string, period: string) {
+	return {
+		id: resultId(student, BALANCE, period),
+		key: { student, class: SHARED, assessment: BALANCE, period } as Record<string, Json>
+	};
+}
+
+const valuesOf = (record: WireRecord | undefined) =>
+	(record?.['values'] ?? {}) as Record<string, Json>;
+
+async function teacher(key: 'teacherA' | 'teacherB'): Promise<PocketBase> {
+	const user = login(key);
+	return school.server.as(user.email, user.password);
+}
+
+async function status(
+	pb: PocketBase,
+	device: string
+): Promise<{ status: number; body: { epoch?: string } }> {
+	const res = await fetch(`${pb.baseURL}/api/sync/status?device=${device}`, {
+		headers: { authorization: pb.authStore.token }
+	});
+	return { status: res.status, body: (await res.json()) as { epoch?: string } };
+}
+
+async function pullWith(pb: PocketBase, query: string) {
+	const res = await fetch(`${pb.baseURL}/api/sync/pull?${query}`, {
+		headers: { authorization: pb.authStore.token }
+	});
+	return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The server's epoch as a pull answers it, once the server answers at all. */
+async function currentEpoch(pb: PocketBase, device: string): Promise<string | null> {
+	try {
+		const res = await pull(pb, device, 0, 1);
+		return res.status === 200 && typeof res.body.epoch === 'string' ? res.body.epoch : null;
+	} catch {
+		return null; // restarting
+	}
+}
+
+describe('epoch', () => {
+	it('every push, pull and status answer carries the same epoch', async () => {
+		const a = await teacher('teacherA');
+		const device = 'dev_epoch_answers';
+		const c = cell(SHARED_STUDENTS[0] as string, TERM1);
+		const pushed = await push(a, {
+			device,
+			ops: [
+				resultOp({
+					student: c.key['student'] as string,
+					cls: SHARED,
+					assessment: BALANCE,
+					period: TERM1,
+					fields: { 'values.c1': 1 },
+					stamp: stamp(Date.now(), 0, device)
+				})
+			]
+		});
+		expect(pushed.status).toBe(200);
+		const epoch = pushed.body.epoch;
+		expect(epoch).toMatch(/^[a-z0-9]{16}$/);
+		const pulled = await pull(a, device, 0);
+		expect(pulled.status).toBe(200);
+		expect(pulled.body.epoch).toBe(epoch);
+		expect(pulled.body.reset).toBeUndefined();
+		const st = await status(a, device);
+		expect(st.status).toBe(200);
+		expect(st.body.epoch).toBe(epoch);
+	});
+
+	it('answers a pull under another epoch, or with a cursor ahead of the server, with reset', async () => {
+		const a = await teacher('teacherA');
+		const device = 'dev_epoch_reset';
+		const first = await pull(a, device, 0);
+		const epoch = first.body.epoch as string;
+		const cursor = first.body.cursor;
+		// The device's own epoch and cursor: an ordinary (empty) page.
+		const same = await pullWith(a, `device=${device}&since=${cursor}&epoch=${epoch}`);
+		expect(same.body).toMatchObject({ changes: [], cursor, more: false, epoch });
+		expect(same.body['reset']).toBeUndefined();
+		const RESET = { changes: [], cursor: 0, more: false, reset: true, epoch };
+		const other = await pullWith(a, `device=${device}&since=${cursor}&epoch=zzzzzzzzzzzzzzzz`);
+		expect(other).toMatchObject({ status: 200, body: RESET });
+		const ahead = await pullWith(a, `device=${device}&since=${cursor + 1000}&epoch=${epoch}`);
+		expect(ahead).toMatchObject({ status: 200, body: RESET });
+		// A client that sends no epoch (an older app) is still told when its cursor is ahead.
+		const noEpoch = await pullWith(a, `device=${device}&since=${cursor + 1}`);
+		expect(noEpoch).toMatchObject({ status: 200, body: RESET });
+	});
+
+	it('a backup restore: pushes get 503 until the restart, the epoch changes, and a device re-sends what the restored server lost', async () => {
+		const { admin } = school;
+		const d: Device = await school.device('teacherA', { storage: 'memory' });
+		const b: Device = await school.device('teacherB', { storage: 'memory' });
+		const kept = cell(SHARED_STUDENTS[1] as string, TERM1);
+		const created = cell(SHARED_STUDENTS[2] as string, TERM2);
+
+		// Before the backup: c1 of `kept`.
+		await d.engine.edit('results', kept.id, { ...kept.key, 'values.c1': 1 });
+		await d.sync();
+		expect(valuesOf(await serverRecord(admin, 'results', kept.id))).toEqual({ c1: 1 });
+		await admin.send('/api/backups', { method: 'POST', body: { name: 'before_edits.zip' } });
+
+		// After the backup, acknowledged: c2 and c3 of `kept`, and a new result.
+		await d.engine.edit('results', kept.id, { 'values.c2': 1 });
+		await d.engine.edit('results', kept.id, { 'values.c3': 0 });
+		await d.engine.edit('results', created.id, { ...created.key, 'values.c1': 0 });
+		await d.sync();
+		expect(d.engine.pendingCount).toBe(0);
+		const watcher = await teacher('teacherA');
+		const before = await currentEpoch(watcher, 'dev_epoch_watcher');
+		expect(before).not.toBeNull();
+
+		await admin.send('/api/backups/before_edits.zip/restore', { method: 'POST' });
+		// From the request on, pushes are refused with a retryable 503.
+		const during = await push(await teacher('teacherB'), {
+			device: 'dev_epoch_window',
+			ops: [
+				resultOp({
+					student: kept.key['student'] as string,
+					cls: SHARED,
+					assessment: BALANCE,
+					period: TERM1,
+					fields: { notes: 'lost?' },
+					stamp: stamp(Date.now(), 0, 'dev_epoch_window')
+				})
+			]
+		});
+		expect(during.status).toBe(503);
+		// The device keeps an edit made in the window and backs off.
+		await d.engine.edit('results', kept.id, { notes: 'in the window' });
+		await d.engine.syncNow().catch(() => undefined);
+		expect(d.engine.pendingCount).toBe(1);
+
+		// PocketBase swaps the data and restarts itself (execve) a second later.
+		let after: string | null = null;
+		await waitFor(
+			async () => {
+				after = await currentEpoch(watcher, 'dev_epoch_watcher');
+				return after !== null && after !== before;
+			},
+			30_000,
+			'the server to come back under a new epoch'
+		);
+		const restored = await serverRecord(admin, 'results', kept.id);
+		expect(valuesOf(restored)).toEqual({ c1: 1 });
+		expect(await serverRecord(admin, 'results', created.id)).toBeUndefined();
+
+		// Teacher B, after the restore and before d is back, sets c3 of `kept`:
+		// newer than d's lost c3, which must not overwrite it.
+		await b.sync();
+		await b.engine.edit('results', kept.id, { 'values.c3': 1 });
+		await b.sync();
+
+		await waitFor(
+			async () => {
+				await d.engine.syncNow();
+				return d.engine.state.phase === 'idle' && d.engine.pendingCount === 0;
+			},
+			30_000,
+			'the device to re-send its lost edits'
+		);
+		const final = await serverRecord(admin, 'results', kept.id);
+		expect(valuesOf(final)).toEqual({ c1: 1, c2: 1, c3: 1 });
+		expect(final?.['notes']).toBe('in the window');
+		expect(valuesOf(await serverRecord(admin, 'results', created.id))).toEqual({ c1: 0 });
+		expect(d.logLines.some((l) => l.includes('restored or replaced'))).toBe(true);
+		// The device's push in the window was refused as a restore, and retried.
+		expect(d.net.pushes.some((p) => p.error?.includes('restored'))).toBe(true);
+
+		// The device's replica equals what the server holds (after one more pull).
+		await d.sync();
+		for (const id of [kept.id, created.id]) {
+			const held = await serverRecord(admin, 'results', id);
+			expect(canonical(d.engine.get('results', id))).toBe(canonical(held));
+		}
+	}, 90_000);
+});
