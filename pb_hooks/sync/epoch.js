@@ -91,6 +91,8 @@ function check(app) {
 		row.set('epoch', epoch);
 		app.save(row);
 		app.logger().warn('markbook: new data epoch; devices will fetch everything again', 'reason', reason, 'epoch', epoch);
+		// Also on the console: the logs database may be the one that was replaced.
+		console.log('markbook: new data epoch ' + epoch + ' (' + reason + '); devices will fetch everything again');
 	}
 	if (exists(pathOf(app, MARKER))) $os.remove(pathOf(app, MARKER));
 	writeSidecar(app, epoch, seq);

@@ -7,8 +7,13 @@
  * the restored server back the edits it lost, without overwriting newer ones.
  */
 import 'fake-indexeddb/auto';
-import type PocketBase from 'pocketbase';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import PocketBase from 'pocketbase';
 import { describe, expect, it } from 'vitest';
+import { startPocketBase } from '../../scripts/lib/pocketbase.mjs';
+import { DEMO_SUPERUSER } from '../../scripts/lib/seed.mjs';
 import type { Json, WireRecord } from '../../src/lib/sync/core/types';
 import { canonical, serverRecord, waitFor, useSchool, type Device } from '../harness/devices';
 import { login, pull, push, resultId, resultOp, stamp } from '../harness/sync';
@@ -193,6 +198,56 @@ describe('epoch', () => {
 		for (const id of [kept.id, created.id]) {
 			const held = await serverRecord(admin, 'results', id);
 			expect(canonical(d.engine.get('results', id))).toBe(canonical(held));
+		}
+	}, 90_000);
+
+	it('a data.db copied back by hand over newer data gets a new epoch; a plain restart keeps it', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'markbook-epoch-'));
+		const saved = mkdtempSync(join(tmpdir(), 'markbook-epoch-copy-'));
+		let pb: Awaited<ReturnType<typeof startPocketBase>> | null = null;
+		const start = async () => {
+			pb = await startPocketBase({ dataDir: dir, superuser: DEMO_SUPERUSER });
+			const office = new PocketBase(pb.url);
+			await office
+				.collection('_superusers')
+				.authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
+			return office;
+		};
+		const epochOf = async (office: PocketBase) =>
+			(await office.collection('sync_state').getOne('markbooksyncsta'))['epoch'] as string;
+		const stop = async () => {
+			await pb?.stop();
+			pb = null;
+		};
+		try {
+			const first = await epochOf(await start());
+			expect(first).toMatch(/^[a-z0-9]{16}$/);
+			await stop();
+			// The file copy an IT person keeps (the server is stopped: no WAL left over).
+			for (const f of ['data.db', 'data.db-wal']) {
+				if (existsSync(join(dir, f))) copyFileSync(join(dir, f), join(saved, f));
+			}
+
+			const office = await start();
+			expect(await epochOf(office)).toBe(first);
+			await office
+				.collection('periods')
+				.create({ name: 'Term 9', starts: '2026-01-01 00:00:00Z', ends: '2026-03-01 00:00:00Z' });
+			await stop();
+
+			// The old file copied back over the newer data.
+			for (const f of ['data.db', 'data.db-wal', 'data.db-shm'])
+				rmSync(join(dir, f), { force: true });
+			for (const f of ['data.db', 'data.db-wal']) {
+				if (existsSync(join(saved, f))) copyFileSync(join(saved, f), join(dir, f));
+			}
+			const back = await start();
+			const rotated = await epochOf(back);
+			expect(rotated).not.toBe(first);
+		} finally {
+			await stop();
+			rmSync(dir, { recursive: true, force: true });
+			rmSync(saved, { recursive: true, force: true });
 		}
 	}, 90_000);
 });
