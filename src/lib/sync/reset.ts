@@ -80,7 +80,8 @@ export function resendOps(
 		}
 	}
 	const ops: Op[] = [];
-	for (const [stamp, paths] of byStamp) {
+	// In the order the edits were made.
+	for (const [stamp, paths] of [...byStamp].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
 		const op: Op = {
 			id: ctx.newOpId(),
 			collection,
