@@ -9,12 +9,14 @@ import type { PullResponse, WireRecord } from './core/types';
 import { CATCH_UP_PULL_MS, REALTIME_STALE_MS } from './engine';
 import { ServerError } from './errors';
 import type { Transport } from './ports';
+import { createMemoryStorage } from './storage/memory';
 import {
 	ASSESSMENT,
 	CLASS,
 	PERIOD,
 	RESULT,
 	RESULT_KEY,
+	crashingStorage,
 	createHarness,
 	testSeed,
 	type Harness
@@ -164,7 +166,60 @@ function withEpoch(transport: Transport, epoch: string, pulls: string[]): Transp
 	};
 }
 
+/** A device with edits acknowledged before and after a backup, and the server restored from it. */
+async function restoredSchool(h: Harness) {
+	const other = resultId('stu000000000005', ASSESSMENT, PERIOD);
+	await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
+	await h.scheduler.advance(1000);
+	const backup: [string, WireRecord][] = [
+		['assessments', h.server.record('assessments', ASSESSMENT) as WireRecord],
+		['results', h.server.record('results', RESULT) as WireRecord]
+	];
+	await h.engine.edit('results', RESULT, { 'values.b': 2 });
+	await h.engine.edit('results', other, {
+		...RESULT_KEY,
+		student: 'stu000000000005',
+		'values.a': 9
+	});
+	await h.scheduler.advance(1000);
+	expect(h.engine.pendingCount).toBe(0);
+	const restored = new InProcessServer(() => h.clock.now());
+	for (const [collection, record] of backup) restored.seed(collection as 'results', record);
+	return { restored, other };
+}
+
 describe('reset after a restore', () => {
+	it('survives a crash at any write of the reset: the next start finishes it and loses nothing', async () => {
+		// The reset after the restore takes 23 storage writes: crash at each, then once not at all.
+		let crashedAt = -1;
+		for (let writes = 0; writes <= 24; writes++) {
+			const memory = createMemoryStorage();
+			const h = await harness({ storage: memory });
+			const { restored, other } = await restoredSchool(h);
+			const transport = withEpoch(createInProcessTransport(restored), 'e2', []);
+			const crashing = crashingStorage(memory, writes);
+			await h.restart({ transport, storage: crashing });
+			await h.scheduler.advance(1000);
+			await h.engine.close();
+			if (crashing.crashed) crashedAt = writes;
+			await h.restart({ transport, storage: memory });
+			await h.scheduler.advance(5000);
+			const at = `crash after ${writes} writes`;
+			expect(h.engine.pendingCount, at).toBe(0);
+			expect(restored.record('results', RESULT)?.['values'], at).toEqual({ a: 1, b: 2 });
+			expect(restored.record('results', other)?.['values'], at).toEqual({ a: 9 });
+			for (const id of [RESULT, other]) {
+				expect(JSON.stringify(h.engine.get('results', id)), at).toBe(
+					JSON.stringify(restored.record('results', id))
+				);
+			}
+			await h.engine.close();
+		}
+		// The last runs went through without a crash: every write of the reset was a crash point.
+		expect(crashedAt).toBeGreaterThanOrEqual(20);
+		expect(crashedAt).toBeLessThan(24);
+	});
+
 	it('re-sends the device’s own edits the restored server lost, never over a newer value, and then equals the server', async () => {
 		const h = await harness();
 		const other = resultId('stu000000000005', ASSESSMENT, PERIOD);
