@@ -31,6 +31,8 @@ const STATE_ID = 'markbooksyncsta';
 const MARKER = '.markbook-restored';
 const SIDECAR = 'markbook-epoch.json';
 const RESTORING_KEY = 'markbook.restoringUntil';
+// The epoch of the data this process runs on (set by check; it changes only at start-up).
+const EPOCH_KEY = 'markbook.epoch';
 // PocketBase gives a restore 10 minutes to fetch the backup.
 const RESTORE_WINDOW_MS = 11 * 60 * 1000;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -96,6 +98,7 @@ function check(app) {
 	}
 	if (exists(pathOf(app, MARKER))) $os.remove(pathOf(app, MARKER));
 	writeSidecar(app, epoch, seq);
+	app.store().set(EPOCH_KEY, epoch);
 }
 
 /** Records the seq reached so far (cron and shutdown); not while a restore swaps the data. */
@@ -140,7 +143,10 @@ function onBackupRestore(e) {
 	endRestore(e.app);
 }
 
-/** The router middleware: opens the restore window on a restore request; answers pushes 503 during it. */
+/**
+ * The router middleware: opens the restore window on a restore request;
+ * answers pushes 503 during it, and 409 epoch_changed to a push for another epoch.
+ */
 function middleware(e) {
 	const method = e.request.method;
 	const path = e.request.url.path;
@@ -154,12 +160,26 @@ function middleware(e) {
 			throw err;
 		}
 	}
-	if (method === 'POST' && path === '/api/sync/push' && restoring(e.app)) {
-		e.response.header().set('Retry-After', '5');
-		return e.json(503, {
-			status: 503,
-			message: 'The server is being restored from a backup. Your changes are kept on this device and sent when it is back.'
-		});
+	if (method === 'POST' && path === '/api/sync/push') {
+		if (restoring(e.app)) {
+			e.response.header().set('Retry-After', '5');
+			return e.json(503, {
+				status: 503,
+				message: 'The server is being restored from a backup. Your changes are kept on this device and sent when it is back.'
+			});
+		}
+		// A push for another epoch's data: applying it before the device has
+		// fetched this data would refuse edits of records this data lacks.
+		const asked = e.request.url.query().get('epoch');
+		const current = e.app.store().get(EPOCH_KEY);
+		if (e.auth && asked !== '' && typeof current === 'string' && current !== '' && asked !== current) {
+			return e.json(409, {
+				status: 409,
+				code: 'epoch_changed',
+				epoch: current,
+				message: "The server's data was restored or replaced. This device fetches it again, then sends its changes."
+			});
+		}
 	}
 	return e.next();
 }

@@ -93,7 +93,7 @@ describe('epoch', () => {
 		expect(st.body.epoch).toBe(epoch);
 	});
 
-	it('answers a pull under another epoch, or with a cursor ahead of the server, with reset', async () => {
+	it('answers a pull under another epoch, or with a cursor ahead of the server, with reset; refuses a push for another epoch with 409', async () => {
 		const a = await teacher('teacherA');
 		const device = 'dev_epoch_reset';
 		const first = await pull(a, device, 0);
@@ -111,6 +111,33 @@ describe('epoch', () => {
 		// A client that sends no epoch (an older app) is still told when its cursor is ahead.
 		const noEpoch = await pullWith(a, `device=${device}&since=${cursor + 1}`);
 		expect(noEpoch).toMatchObject({ status: 200, body: RESET });
+		// A push for another epoch's data is refused whole, and changes nothing.
+		const c = cell(SHARED_STUDENTS[3] as string, TERM1);
+		const ops = [
+			resultOp({
+				student: c.key['student'] as string,
+				cls: SHARED,
+				assessment: BALANCE,
+				period: TERM1,
+				fields: { 'values.c1': 1 },
+				stamp: stamp(Date.now(), 0, device)
+			})
+		];
+		const wrong = await fetch(`${a.baseURL}/api/sync/push?epoch=zzzzzzzzzzzzzzzz`, {
+			method: 'POST',
+			headers: { authorization: a.authStore.token, 'content-type': 'application/json' },
+			body: JSON.stringify({ device, ops })
+		});
+		expect(wrong.status).toBe(409);
+		expect(await wrong.json()).toMatchObject({ status: 409, code: 'epoch_changed', epoch });
+		expect(await serverRecord(school.admin, 'results', c.id)).toBeUndefined();
+		const right = await fetch(`${a.baseURL}/api/sync/push?epoch=${epoch}`, {
+			method: 'POST',
+			headers: { authorization: a.authStore.token, 'content-type': 'application/json' },
+			body: JSON.stringify({ device, ops })
+		});
+		expect(right.status).toBe(200);
+		expect(valuesOf(await serverRecord(school.admin, 'results', c.id))).toEqual({ c1: 1 });
 	});
 
 	it('a backup restore: pushes get 503 until the restart, the epoch changes, and a device re-sends what the restored server lost', async () => {
@@ -154,8 +181,10 @@ describe('epoch', () => {
 		expect(during.status).toBe(503);
 		// The device keeps an edit made in the window and backs off.
 		await d.engine.edit('results', kept.id, { notes: 'in the window' });
+		// …also of the result made after the backup, which the restore will take away.
+		await d.engine.edit('results', created.id, { 'values.c2': 1 });
 		await d.engine.syncNow().catch(() => undefined);
-		expect(d.engine.pendingCount).toBe(1);
+		expect(d.engine.pendingCount).toBe(2);
 
 		// PocketBase swaps the data and restarts itself (execve) a second later.
 		let after: string | null = null;
@@ -188,7 +217,8 @@ describe('epoch', () => {
 		const final = await serverRecord(admin, 'results', kept.id);
 		expect(valuesOf(final)).toEqual({ c1: 1, c2: 1, c3: 1 });
 		expect(final?.['notes']).toBe('in the window');
-		expect(valuesOf(await serverRecord(admin, 'results', created.id))).toEqual({ c1: 0 });
+		expect(valuesOf(await serverRecord(admin, 'results', created.id))).toEqual({ c1: 0, c2: 1 });
+		expect(d.engine.rejected).toEqual([]);
 		expect(d.logLines.some((l) => l.includes('restored or replaced'))).toBe(true);
 		// The device's push in the window was refused as a restore, and retried.
 		expect(d.net.pushes.some((p) => p.error?.includes('restored'))).toBe(true);

@@ -29,7 +29,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { backoffDelay } from './backoff';
 import { createHlcState, hlcNow, hlcReceive, maxStamp, type HlcState } from './core/stamp';
 import type { Change, FieldPath, Json, Stamp, SyncedCollection, WireRecord } from './core/types';
-import { AuthError, NetworkError, RejectedError, isRetryableError } from './errors';
+import {
+	AuthError,
+	EpochChangedError,
+	NetworkError,
+	RejectedError,
+	isRetryableError
+} from './errors';
 import type { EditResult, SyncClient, SyncPhase, SyncSnapshot } from './client';
 import { buildEdit } from './edit';
 import { Outbox, opPaths, type RejectedOp } from './outbox';
@@ -413,7 +419,16 @@ export class SyncEngine implements SyncClient {
 					throw new NetworkError('server unreachable (heartbeat)');
 				this.#reachable = true;
 			}
-			await this.#pushAll();
+			try {
+				await this.#pushAll();
+			} catch (e) {
+				// The server holds other data than the cursor's (a restore): nothing
+				// was applied. Pull first (it resets and re-sends what the server
+				// lost, set-once fields included), then push again.
+				if (!(e instanceof EpochChangedError) || e.epoch === this.#pull.epoch) throw e;
+				this.#o.log.info('sync: the server holds other data now; fetching it before pushing');
+				this.#again = true;
+			}
 			if (this.#closed) return;
 			this.#setPhase('pulling');
 			await pullAll(this.#pullContext(), this.#pull);
@@ -566,9 +581,15 @@ export class SyncEngine implements SyncClient {
 
 	#pushContext(): Parameters<typeof pushOps>[0] {
 		const { outbox, replica } = this.#parts();
+		const transport = this.#o.transport;
 		return {
 			device: this.#o.device,
-			transport: this.#o.transport,
+			// Each push names the epoch of the cursor (see PushRequest.epoch).
+			transport: {
+				...transport,
+				push: (req) =>
+					transport.push(this.#pull.epoch === null ? req : { ...req, epoch: this.#pull.epoch })
+			},
 			outbox,
 			replica,
 			log: this.#o.log,

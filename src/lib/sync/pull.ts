@@ -229,7 +229,8 @@ async function enqueueAll(ctx: PullContext, ops: readonly Op[]): Promise<void> {
 	if (ops.length === 0) return;
 	ctx.log.info(`sync: re-sending ${ops.length} edit(s) the server no longer holds`);
 	const now = ctx.now();
-	for (const op of ops) await ctx.outbox.enqueue(op, now);
+	// Sent before older pending ops: one may re-create a record they edit.
+	for (const op of ops) await ctx.outbox.enqueue(op, now, { first: true });
 }
 
 async function finishRefetch(ctx: PullContext, state: PullState): Promise<void> {

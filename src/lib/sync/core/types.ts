@@ -51,6 +51,12 @@ export interface PushRequest {
 	v?: number;
 	device: string;
 	ops: Op[];
+	/**
+	 * The epoch of the device's cursor (HTTP: sent as the `epoch` query
+	 * parameter). The server answers 409 `epoch_changed` and applies nothing
+	 * when it holds other data, so the device resets before it pushes.
+	 */
+	epoch?: string;
 }
 
 export type OpStatus = 'applied' | 'duplicate' | 'superseded' | 'rejected';
