@@ -7,7 +7,7 @@ import { resultId } from './core/ids';
 import { formatStamp } from './core/stamp';
 import type { PullResponse, WireRecord } from './core/types';
 import { CATCH_UP_PULL_MS, REALTIME_STALE_MS } from './engine';
-import { ServerError } from './errors';
+import { EpochChangedError, ServerError } from './errors';
 import type { Transport } from './ports';
 import { createMemoryStorage } from './storage/memory';
 import {
@@ -135,6 +135,17 @@ describe('catch-up without realtime', () => {
 		h.events.length = 0;
 		await h.scheduler.advance(REALTIME_STALE_MS - 1000);
 		expect(h.events).toEqual([]);
+	});
+
+	it('a push refused as epoch_changed (nothing applied) makes the engine pull first, then push again at once', async () => {
+		const h = await harness();
+		h.faults.push.push(new EpochChangedError('e2', 'The server’s data was restored or replaced.'));
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 3 });
+		await h.scheduler.advance(300);
+		expect(h.events).toEqual(['300 push 1', '300 pull since=1', '300 push 1', '300 pull since=1']);
+		expect(h.engine.phase).toBe('idle');
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.server.record('results', RESULT)?.['values']).toEqual({ a: 3 });
 	});
 
 	it('keeps an op answered 503 (a restore under way) and sends it after the backoff', async () => {
