@@ -84,7 +84,12 @@ function check(app) {
 	} catch (_) {
 		return; // before the first migrations
 	}
-	if (!row.collection().fields.getByName('epoch')) return; // before the epoch migration
+	if (!row.collection().fields.getByName('epoch')) {
+		// Before the epoch migration (e.g. a restored backup older than it): the
+		// migration gives the data a fresh epoch, so the marker has done its work.
+		if (exists(pathOf(app, MARKER))) $os.remove(pathOf(app, MARKER));
+		return;
+	}
 	let epoch = row.getString('epoch');
 	const seq = row.getInt('seq');
 	const reason = rotationReason(app, epoch, seq);
