@@ -18,6 +18,9 @@ routerUse((e) => require(`${__hooks}/sync/epoch.js`).middleware(e));
 cronAdd('markbook_epoch_sidecar', '* * * * *', () => require(`${__hooks}/sync/epoch.js`).touch($app));
 
 onTerminate((e) => {
+	// `--version`, `migrate` and the like terminate an app that never opened its
+	// database: reading it then is a Go nil-pointer panic, not a JS exception.
+	if (!e.app.isBootstrapped()) return e.next();
 	try {
 		require(`${__hooks}/sync/epoch.js`).touch(e.app);
 	} catch (err) {
