@@ -1,0 +1,29 @@
+/// <reference path="../pb_data/types.d.ts" />
+// Security rules that sit beside the API rules (issue 11): an immutable audit
+// log, no sort side channels, a per-user limit on the sync routes, a body
+// limit on the REST record routes, a deactivated device locked out, and the
+// app's Content-Security-Policy. The logic is in pb_hooks/security/.
+// Handlers cannot see this file's scope: each one requires what it needs.
+
+// -- the audit log (11.3) ------------------------------------------------------
+onRecordCreateRequest(
+	(e) => require(`${__hooks}/security/immutable.js`).refuseRecordWrite(e),
+	'audit_log'
+);
+onRecordUpdateRequest(
+	(e) => require(`${__hooks}/security/immutable.js`).refuseRecordWrite(e),
+	'audit_log'
+);
+onRecordDeleteRequest(
+	(e) => require(`${__hooks}/security/immutable.js`).refuseRecordWrite(e),
+	'audit_log'
+);
+// Collection request hooks take no tags: the handler picks the collections.
+onCollectionUpdateRequest((e) =>
+	require(`${__hooks}/security/immutable.js`).checkDefinitionChange(e)
+);
+onCollectionDeleteRequest((e) =>
+	require(`${__hooks}/security/immutable.js`).checkDefinitionChange(e)
+);
+onCollectionsImportRequest((e) => require(`${__hooks}/security/immutable.js`).checkImport(e));
+routerUse((e) => require(`${__hooks}/security/immutable.js`).refuseTruncate(e));
