@@ -27,3 +27,7 @@ onCollectionDeleteRequest((e) =>
 );
 onCollectionsImportRequest((e) => require(`${__hooks}/security/immutable.js`).checkImport(e));
 routerUse((e) => require(`${__hooks}/security/immutable.js`).refuseTruncate(e));
+
+// -- requests (11.4, 11.13) ----------------------------------------------------
+routerUse((e) => require(`${__hooks}/security/requests.js`).restBodyLimit(e));
+onRecordsListRequest((e) => require(`${__hooks}/security/requests.js`).checkSort(e));

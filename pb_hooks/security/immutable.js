@@ -16,7 +16,7 @@ function forbidden(message) {
 }
 
 /** onRecordCreateRequest / UpdateRequest / DeleteRequest on audit_log. */
-function refuseRecordWrite(e) {
+function refuseRecordWrite(_e) {
 	throw forbidden(
 		'The audit log cannot be changed: its entries are written by the server only, and nobody (office staff included) may add, edit or delete them.'
 	);

@@ -98,5 +98,12 @@ export interface PullResponse {
 /** Limits of one push request; the server answers 413 past them. */
 export const PUSH_MAX_OPS = 500;
 export const PUSH_MAX_BYTES = 1_000_000;
+/**
+ * How deep a push body may nest arrays and objects (checked before parsing).
+ * A real one nests 5 deep (`{ops:[{fields:{components:[{…}]}}]}`).
+ */
+export const PUSH_MAX_DEPTH = 32;
+/** The largest body a REST record request (admin UI, API) may send. */
+export const REST_MAX_BYTES = 1_000_000;
 /** How far a device clock may run ahead of the server's before it is clamped. */
 export const CLOCK_MAX_AHEAD_MS = 60_000;

@@ -2,4 +2,5 @@
 export { handlePush, SERVER_DEVICE } from './push';
 export { handlePull, handleStatus, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from './pull';
 export { stampExternalEdit } from './external';
+export { checkPushText, PUSH_TOO_LARGE_MESSAGE } from './limits';
 export type { Actor, AuditEntry, ConflictNotice, DeviceRow, HandlerAnswer, Scope, ServerStore } from './store';
