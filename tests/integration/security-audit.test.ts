@@ -166,7 +166,7 @@ describe('migrations', () => {
 		}
 		// The list reads the database (a view would answer from this server's cache).
 		const all: CollectionModel[] = await admin.collections.getFullList();
-		const fields = all.find((c) => c.name === 'audit_log')!.fields as {
+		const fields = all.find((c) => c.name === 'audit_log')!.fields as unknown as {
 			name: string;
 			help: string;
 		}[];
