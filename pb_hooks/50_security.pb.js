@@ -31,3 +31,6 @@ routerUse((e) => require(`${__hooks}/security/immutable.js`).refuseTruncate(e));
 // -- requests (11.4, 11.13) ----------------------------------------------------
 routerUse((e) => require(`${__hooks}/security/requests.js`).restBodyLimit(e));
 onRecordsListRequest((e) => require(`${__hooks}/security/requests.js`).checkSort(e));
+
+// -- a switched-off device is locked out (11.9) --------------------------------
+onRecordUpdate((e) => require(`${__hooks}/security/devices.js`).rotateOnSwitchOff(e), 'devices');
