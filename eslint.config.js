@@ -68,7 +68,8 @@ export default ts.config(
 				sleep: 'readonly', toString: 'readonly', arrayOf: 'readonly', RequestInfo: 'readonly',
 				// used by the security hooks (pb_hooks/50_security.pb.js)
 				onCollectionUpdateRequest: 'readonly', onCollectionDeleteRequest: 'readonly',
-				onCollectionsImportRequest: 'readonly', onRecordsListRequest: 'readonly', toBytes: 'readonly'
+				onCollectionsImportRequest: 'readonly', onRecordsListRequest: 'readonly', toBytes: 'readonly',
+				onRecordAuthWithPasswordRequest: 'readonly', unmarshal: 'readonly'
 			}
 		},
 		rules: {

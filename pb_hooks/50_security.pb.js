@@ -34,3 +34,13 @@ onRecordsListRequest((e) => require(`${__hooks}/security/requests.js`).checkSort
 
 // -- a switched-off device is locked out (11.9) --------------------------------
 onRecordUpdate((e) => require(`${__hooks}/security/devices.js`).rotateOnSwitchOff(e), 'devices');
+
+// -- rate limits per user and per account (11.8) --------------------------------
+routerUse((e) => require(`${__hooks}/security/limits.js`).syncLimit(e));
+onRecordAuthWithPasswordRequest((e) => require(`${__hooks}/security/limits.js`).signInLimit(e));
+cronAdd('markbook_rate_sweep', '*/10 * * * *', () =>
+	require(`${__hooks}/security/limits.js`).sweep($app)
+);
+
+// -- the app's Content-Security-Policy (11.14; CORS is in pocketbase/origins.go) --
+routerUse((e) => require(`${__hooks}/security/headers.js`).appCsp(e));
