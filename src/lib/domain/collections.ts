@@ -64,6 +64,7 @@ export const SCHEMAS: Readonly<Record<SyncedCollection, CollectionSchema>> = {
 		'kind',
 		'components',
 		'levels',
+		'scale',
 		'active'
 	]),
 	results: {

@@ -1,6 +1,15 @@
 /** The server side of sync, bundled into pb_hooks/lib/markbook.js. */
 export { handlePush, SERVER_DEVICE } from './push';
 export { handlePull, handleStatus, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from './pull';
-export { stampExternalEdit } from './external';
+export { applyExternalEdit, EXTERNAL_DEVICE, serverOwnedFields } from './external';
+export type { ExternalEdit, ExternalEditInput } from './external';
 export { checkPushText, PUSH_TOO_LARGE_MESSAGE } from './limits';
-export type { Actor, AuditEntry, ConflictNotice, DeviceRow, HandlerAnswer, Scope, ServerStore } from './store';
+export type {
+	Actor,
+	AuditEntry,
+	ConflictNotice,
+	DeviceRow,
+	HandlerAnswer,
+	Scope,
+	ServerStore
+} from './store';
