@@ -770,6 +770,10 @@ describe('update', () => {
 		expect(await outcome(client.teacherA.collection('devices').update(id, { active: false }))).toBe(
 			'ok'
 		);
+		// Switching a device off ends the teacher's sessions (issue 11.9): sign in
+		// again, so that the rule (not a dead token) is what refuses the next write.
+		const a = login('teacherA');
+		await client.teacherA.collection('users').authWithPassword(a.email, a.password);
 		expect(await outcome(client.teacherA.collection('devices').update(id, { active: true }))).toBe(
 			404
 		);
