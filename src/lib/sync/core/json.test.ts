@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { jsonDepthWithin, utf8Length } from './json';
+import { JSON_MAX_DEPTH } from './json-depth';
+import { PUSH_MAX_DEPTH } from './types';
 import type { Json } from './types';
 
 /** The nesting depth of a parsed value: a scalar is 0, `[]` and `{}` are 1. */
@@ -42,6 +44,15 @@ describe('jsonDepthWithin', () => {
 		expect(jsonDepthWithin(JSON.stringify({ a: 'x\\"[[[' }), 1)).toBe(true);
 		// Malformed text that only opens brackets is refused all the same.
 		expect(jsonDepthWithin('{"a":' + '['.repeat(400_000), 32)).toBe(false);
+	});
+});
+
+describe('PUSH_MAX_DEPTH', () => {
+	it('lets through a push whose values are as deep as a stored value may be, so its op says why', () => {
+		let value: Json = 1;
+		for (let i = 0; i < JSON_MAX_DEPTH + 1; i++) value = [value];
+		const body = JSON.stringify({ device: 'd', ops: [{ fields: { values: value } }] });
+		expect(jsonDepthWithin(body, PUSH_MAX_DEPTH)).toBe(true);
 	});
 });
 
