@@ -65,7 +65,11 @@ export default ts.config(
 				RelationField: 'readonly', SelectField: 'readonly', DateField: 'readonly', AutodateField: 'readonly',
 				EmailField: 'readonly', DynamicModel: 'readonly', BadRequestError: 'readonly', ForbiddenError: 'readonly',
 				UnauthorizedError: 'readonly', NotFoundError: 'readonly', ApiError: 'readonly', TooManyRequestsError: 'readonly',
-				sleep: 'readonly', toString: 'readonly', arrayOf: 'readonly', RequestInfo: 'readonly'
+				sleep: 'readonly', toString: 'readonly', arrayOf: 'readonly', RequestInfo: 'readonly',
+				// used by the security hooks (pb_hooks/50_security.pb.js)
+				onCollectionUpdateRequest: 'readonly', onCollectionDeleteRequest: 'readonly',
+				onCollectionsImportRequest: 'readonly', onRecordsListRequest: 'readonly', toBytes: 'readonly',
+				onRecordAuthWithPasswordRequest: 'readonly', unmarshal: 'readonly'
 			}
 		},
 		rules: {

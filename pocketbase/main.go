@@ -91,6 +91,8 @@ func main() {
 		Priority: 999, // after the hooks' own routes
 	})
 
+	bindCORS(app) // origins.go: same origin only unless MARKBOOK_ORIGINS says otherwise
+
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}

@@ -35,7 +35,16 @@ function inTransaction(fn) {
 
 function push(e) {
 	const { actorOf } = require(`${__hooks}/sync/store.js`);
-	const raw = toString(e.request.body);
+	const { PUSH_MAX_BYTES, PUSH_TOO_LARGE_MESSAGE, checkPushText } = lib();
+	// Size and depth before parsing (issue 11.4); the read itself stops one byte
+	// past the limit, whatever Content-Length said (or did not say).
+	if (e.request.contentLength > PUSH_MAX_BYTES)
+		return e.json(413, { status: 413, message: PUSH_TOO_LARGE_MESSAGE });
+	// Read as bytes: their count is the limit's, and a JS loop need not count them.
+	const bytes = toBytes(e.request.body, PUSH_MAX_BYTES + 1);
+	const raw = toString(bytes);
+	const checked = checkPushText(raw, bytes.length);
+	if (checked.refused) return send(e, checked.refused);
 	let body;
 	try {
 		body = JSON.parse(raw);
@@ -43,7 +52,7 @@ function push(e) {
 		return e.json(400, { status: 400, message: 'The request body is not valid JSON.' });
 	}
 	const actor = actorOf(e);
-	const answer = inTransaction((store) => lib().handlePush(body, raw.length, actor, store));
+	const answer = inTransaction((store) => lib().handlePush(body, checked.bytes, actor, store));
 	return send(e, answer);
 }
 

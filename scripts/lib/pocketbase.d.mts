@@ -31,3 +31,9 @@ export function startPocketBase(options: {
 	stdio?: 'inherit' | 'pipe' | 'ignore';
 	env?: Record<string, string>;
 }): Promise<RunningPocketBase>;
+/** TEST ONLY: multiplies every rate limit of a running server by `factor` (default 1,000). */
+export function relaxRateLimits(
+	url: string,
+	superuser: { email: string; password: string },
+	factor?: number
+): Promise<void>;

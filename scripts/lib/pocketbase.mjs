@@ -221,3 +221,31 @@ export async function startPocketBase(options) {
 		}
 	};
 }
+
+/**
+ * TEST ONLY: multiplies every rate limit of a running server by `factor`
+ * (through the settings API, as the office would in the admin UI). The test
+ * harness signs in and syncs far faster from 127.0.0.1 than a school does;
+ * the security suite keeps the production limits (README, "Limits").
+ *
+ * @param {string} url
+ * @param {{ email: string, password: string }} superuser
+ */
+export async function relaxRateLimits(url, superuser, factor = 1000) {
+	const auth = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ identity: superuser.email, password: superuser.password })
+	});
+	if (!auth.ok) throw new Error(`relaxRateLimits: superuser sign-in answered ${auth.status}`);
+	const { token } = await auth.json();
+	const headers = { 'content-type': 'application/json', authorization: token };
+	const settings = await (await fetch(`${url}/api/settings`, { headers })).json();
+	const rules = settings.rateLimits.rules.map((r) => ({ ...r, maxRequests: r.maxRequests * factor }));
+	const res = await fetch(`${url}/api/settings`, {
+		method: 'PATCH',
+		headers,
+		body: JSON.stringify({ rateLimits: { ...settings.rateLimits, rules } })
+	});
+	if (!res.ok) throw new Error(`relaxRateLimits: settings update answered ${res.status}: ${await res.text()}`);
+}

@@ -118,14 +118,12 @@ beforeAll(async () => {
 	await make('observationShared', 'observations', observation(STUDENT.shared, CLASS.shared));
 	await make('observationOwnA', 'observations', observation(STUDENT.ownA, CLASS.teacherA));
 	await make('observationOwnB', 'observations', observation(STUDENT.ownB, CLASS.teacherB));
-	await make('audit', 'audit_log', {
-		user: a,
-		device: 'dev_a',
-		collection: 'results',
-		record: fx.resultShared!.id,
-		op: 'update',
-		changes: { 'values.c1': { old: 0, new: 1 } }
-	});
+	// Nobody may write the audit log, the office included (issue 11.3): the
+	// office's create of the shared result above wrote this entry.
+	const auditRow = await admin
+		.collection('audit_log')
+		.getFirstListItem(admin.filter('record = {:r}', { r: fx.resultShared!.id }));
+	fx['audit'] = { collection: 'audit_log', id: auditRow.id };
 	await make('deviceA', 'devices', { user: a, device_id: 'dev_a', name: 'iPad', active: true });
 	await make('deviceAOff', 'devices', {
 		user: a,
@@ -772,6 +770,10 @@ describe('update', () => {
 		expect(await outcome(client.teacherA.collection('devices').update(id, { active: false }))).toBe(
 			'ok'
 		);
+		// Switching a device off ends the teacher's sessions (issue 11.9): sign in
+		// again, so that the rule (not a dead token) is what refuses the next write.
+		const a = login('teacherA');
+		await client.teacherA.collection('users').authWithPassword(a.email, a.password);
 		expect(await outcome(client.teacherA.collection('devices').update(id, { active: true }))).toBe(
 			404
 		);

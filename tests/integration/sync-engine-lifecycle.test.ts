@@ -112,8 +112,14 @@ describe('the engine across a device’s life', () => {
 		await admin.collection('devices').update(row.id, { active: false });
 		const x = cell(SHARED_STUDENTS[3] as string, SHARED);
 		await a.engine.edit('results', x.id, { ...x.key, 'values.c4': 1 });
+		// Switching a device off ends its user's sessions (issue 11.9): sign in first.
 		await a.engine.syncNow();
-		expect(a.engine.state.phase).toBe('blocked');
+		expect(a.engine.state.phase).toBe('needsSignIn');
+		expect(a.engine.pendingCount).toBe(1);
+		const user = login('teacherA');
+		await a.pb.collection('users').authWithPassword(user.email, user.password);
+		a.engine.resume();
+		await waitFor(() => a.engine.state.phase === 'blocked', 10_000, 'the refusal after sign-in');
 		expect(a.engine.state.blocked).toMatchObject({
 			status: 403,
 			message: expect.stringMatching(/deactivated/)

@@ -288,6 +288,12 @@ describe('push', () => {
 			fields: { 'values.c1': 0 },
 			stamp: stamp(now(), 1, 'dev_lost')
 		});
+		// Switching a device off ends every session of its user (issue 11.9)…
+		expect((await push(a, { device: 'dev_lost', ops: [second] })).status).toBe(401);
+		// …and signed in again, the switched-off device is still refused.
+		await a
+			.collection('users')
+			.authWithPassword(login('teacherA').email, login('teacherA').password);
 		const res = await push(a, { device: 'dev_lost', ops: [second] });
 		expect(res.status).toBe(403);
 		expect(res.body.message).toMatch(/deactivated/);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PocketBase from 'pocketbase';
-import { startPocketBase } from '../../../scripts/lib/pocketbase.mjs';
+import { relaxRateLimits, startPocketBase } from '../../../scripts/lib/pocketbase.mjs';
 import { DEMO_SUPERUSER } from '../../../scripts/lib/seed.mjs';
 
 export interface BenchServer {
@@ -24,6 +24,8 @@ export interface BenchServer {
 export async function startBenchServer(): Promise<BenchServer> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'markbook-bench-pb-'));
 	const pb = await startPocketBase({ dataDir, superuser: DEMO_SUPERUSER, stdio: 'pipe' });
+	// A benchmark measures the server, not its rate limits (README, "Limits and security").
+	await relaxRateLimits(pb.url, DEMO_SUPERUSER);
 	const client = (): PocketBase => {
 		const c = new PocketBase(pb.url);
 		c.autoCancellation(false);

@@ -43,7 +43,7 @@
  * storage write resolved, so memory never claims more than disk holds.
  */
 import { ruleFor } from '../domain/collections';
-import { jsonEqual } from './core/json';
+import { jsonEqual, utf8Length } from './core/json';
 import { DELETED_PATH } from './core/schema';
 import type { FieldPath, Json, Op, OpResult, Stamp, SyncedCollection } from './core/types';
 import type { Log, Storage } from './ports';
@@ -568,17 +568,5 @@ export class Outbox {
 	}
 }
 
-/** Bytes of a string in UTF-8, without allocating. */
-export function utf8Length(text: string): number {
-	let n = 0;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		if (c < 0x80) n += 1;
-		else if (c < 0x800) n += 2;
-		else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-			n += 4;
-			i++;
-		} else n += 3;
-	}
-	return n;
-}
+/** Bytes of a string in UTF-8 (the one count, shared with the server's push limit). */
+export { utf8Length };

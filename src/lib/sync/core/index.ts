@@ -16,7 +16,14 @@ export type {
 	SyncedCollection,
 	WireRecord
 } from './types';
-export { CLOCK_MAX_AHEAD_MS, PUSH_MAX_BYTES, PUSH_MAX_OPS, WIRE_VERSION } from './types';
+export {
+	CLOCK_MAX_AHEAD_MS,
+	PUSH_MAX_BYTES,
+	PUSH_MAX_DEPTH,
+	PUSH_MAX_OPS,
+	REST_MAX_BYTES,
+	WIRE_VERSION
+} from './types';
 
 /** Hybrid logical clock stamps. */
 export {
@@ -47,7 +54,15 @@ export { getPath, isValidPath, setPath, splitPath } from './paths';
 export type { SplitPath } from './paths';
 
 /** Canonical JSON, for byte-identical comparison of replicas. */
-export { canonicalJson, compareJson, isJsonObject, jsonEqual, sortKeys } from './json';
+export {
+	canonicalJson,
+	compareJson,
+	isJsonObject,
+	jsonDepthWithin,
+	jsonEqual,
+	sortKeys,
+	utf8Length
+} from './json';
 
 /** The depth limit of stored JSON values. */
 export { JSON_MAX_DEPTH, jsonTooDeep } from './json-depth';

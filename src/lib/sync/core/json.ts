@@ -51,3 +51,50 @@ export function compareJson(a: Json | undefined, b: Json | undefined): -1 | 0 | 
 	const y = canonicalJson(b);
 	return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/** Bytes of a string in UTF-8, without allocating (a lone surrogate counts as U+FFFD's 3). */
+export function utf8Length(text: string): number {
+	let n = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 0x80) n += 1;
+		else if (c < 0x800) n += 2;
+		else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+			const next = text.charCodeAt(i + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) {
+				n += 4;
+				i++;
+			} else n += 3;
+		} else n += 3;
+	}
+	return n;
+}
+
+/**
+ * Whether JSON text nests arrays and objects at most `max` deep (a scalar is
+ * depth 0, `[]` and `{}` depth 1). A linear scan of the text, run before
+ * JSON.parse: parsing (and later walking) a value nested thousands deep costs
+ * seconds of CPU and a lot of memory on the server (issue 11.4). Brackets
+ * inside strings do not count; escapes are honoured. Malformed text may pass:
+ * JSON.parse refuses it afterwards.
+ */
+export function jsonDepthWithin(text: string, max: number): boolean {
+	let depth = 0;
+	const n = text.length;
+	for (let i = 0; i < n; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 0x22 /* " */) {
+			// Skip the string: to the next quote that no backslash escapes.
+			for (i++; i < n; i++) {
+				const s = text.charCodeAt(i);
+				if (s === 0x5c /* \ */) i++;
+				else if (s === 0x22) break;
+			}
+		} else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+			if (++depth > max) return false;
+		} else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+			depth--;
+		}
+	}
+	return true;
+}

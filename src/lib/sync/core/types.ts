@@ -113,5 +113,14 @@ export interface PullResponse {
 /** Limits of one push request; the server answers 413 past them. */
 export const PUSH_MAX_OPS = 500;
 export const PUSH_MAX_BYTES = 1_000_000;
+/**
+ * How deep a push body may nest arrays and objects (checked on the text,
+ * before parsing). A real one nests 6 deep (`{ops:[{fields:{components:[{…}]}}]}`).
+ * Above the envelope (4) plus a stored value's limit (JSON_MAX_DEPTH, 16), so
+ * that a value too deep is refused by its op, with a reason, not the whole push.
+ */
+export const PUSH_MAX_DEPTH = 32;
+/** The largest body a REST record request (admin UI, API) may send. */
+export const REST_MAX_BYTES = 1_000_000;
 /** How far a device clock may run ahead of the server's before it is clamped. */
 export const CLOCK_MAX_AHEAD_MS = 60_000;

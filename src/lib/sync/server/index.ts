@@ -3,6 +3,7 @@ export { handlePush, SERVER_DEVICE } from './push';
 export { handlePull, handleStatus, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from './pull';
 export { applyExternalEdit, EXTERNAL_DEVICE, serverOwnedFields } from './external';
 export type { ExternalEdit, ExternalEditInput } from './external';
+export { checkPushText, PUSH_TOO_LARGE_MESSAGE } from './limits';
 export type {
 	Actor,
 	AuditEntry,

@@ -27,6 +27,12 @@ describe('http transport', () => {
 		expect(toTransportError(err(503))).toBeInstanceOf(ServerError);
 	});
 
+	it('treats 429 (rate limited) as retryable, never as a refusal of the edits', () => {
+		const e429 = toTransportError(err(429, 'Too many sync requests.'));
+		expect(e429).toBeInstanceOf(ServerError);
+		expect(e429).toMatchObject({ status: 429, message: 'Too many sync requests.' });
+	});
+
 	it('turns a PocketBase record into a wire record', () => {
 		const rec = toWireRecord({
 			id: 'r1',

@@ -74,7 +74,9 @@ export function toTransportError(e: unknown): Error {
 				cause: e
 			});
 		}
-		if (e.status >= 500) return new ServerError(e.status, messageOf(e), { cause: e });
+		// 429: the server's rate limit (README, "Limits"); wait and retry, like a 5xx.
+		if (e.status >= 500 || e.status === 429)
+			return new ServerError(e.status, messageOf(e), { cause: e });
 		if (e.status >= 400) return new RejectedError(e.status, messageOf(e), { cause: e });
 		return new ServerError(e.status, `unexpected status ${e.status}`, { cause: e });
 	}
