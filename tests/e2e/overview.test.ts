@@ -43,7 +43,7 @@ async function recordCatch(baseURL: string): Promise<void> {
 	const ops = [KID1, KID2].map((student, i) => ({
 		id: crypto.randomUUID(),
 		collection: 'results',
-		record: resultId(student as string, CATCH, TERM1),
+		record: resultId(student as string, SHARED, CATCH, TERM1),
 		fields: {
 			student,
 			class: SHARED,

@@ -120,7 +120,7 @@ describe('push', () => {
 		expect(r4?.reason).toMatch(/do not teach/);
 		// Nothing of the rejected ops reached the database.
 		await expect(
-			admin.collection('results').getOne(resultId(bStudent, ITEMS, TERM1))
+			admin.collection('results').getOne(resultId(bStudent, DEMO_IDS.classes.teacherB, ITEMS, TERM1))
 		).rejects.toMatchObject({ status: 404 });
 		await expect(admin.collection('results').getOne(outOfRange.record)).rejects.toMatchObject({
 			status: 404

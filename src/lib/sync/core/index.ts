@@ -66,6 +66,9 @@ export {
 	isRecordId,
 	randomRecordId,
 	resultId,
+	resultIdOfKey,
+	resultIdV1,
+	resultKey,
 	sha256Hex,
 	toHex,
 	utf8Bytes
