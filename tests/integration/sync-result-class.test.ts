@@ -193,6 +193,9 @@ describe('each class has its own result for the same student, assessment and per
 		const res = await push(b, { v: 2, device: 'dev_cls_b', ops: [forged] });
 		expect(res.body.results[0]).toMatchObject({ status: 'rejected' });
 		expect(['id_mismatch', 'not_your_class']).toContain(res.body.results[0]?.code);
+		// The answer says nothing of what class A's result holds.
+		expect(res.body.results[0]?.reason).not.toContain(A_OWN);
+		expect(res.body.results[0]?.record).toBeUndefined();
 		const ra = await result(A_OWN, BALANCE, TERM1);
 		expect((ra['values'] as Record<string, Json>)['c2']).toBeUndefined();
 	});

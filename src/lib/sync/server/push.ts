@@ -305,6 +305,11 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 		return shape.ok ? reject(opIdOf(raw), 'malformed', 'The change could not be read.') : reject(opIdOf(raw), shape.code, shape.reason);
 	}
 	const existing = current(ctx, op.collection, op.record);
+	// A record of a class the teacher does not teach is refused before validation,
+	// whose answers (immutable_field…) would show what that record holds.
+	if (existing && CLASS_RECORDS.indexOf(op.collection) >= 0 && !store.teaches(actor.id, str(existing['class']))) {
+		return reject(op.id, NOT_YOUR_CLASS.code, NOT_YOUR_CLASS.reason);
+	}
 	const assessment = assessmentFor(op, existing, ctx);
 	if (assessment && !assessment.ok) return reject(op.id, assessment.code, assessment.reason);
 	const gone = deletedParent(op, existing, ctx);
@@ -413,6 +418,8 @@ interface Denial {
 }
 
 const UNKNOWN_PERIOD: Denial = { code: 'unknown_period', reason: 'That term or period does not exist on the school server.' };
+/** Collections whose records belong to one class (`class`): only its teachers write them. */
+const CLASS_RECORDS: readonly SyncedCollection[] = ['results', 'attempts', 'observations'];
 const NOT_YOUR_CLASS: Denial = { code: 'not_your_class', reason: 'You do not teach this class, so you cannot record results for it.' };
 
 /** Who may write what; mirrors the API rules in pb_migrations. May fill in `by`. */
