@@ -35,8 +35,8 @@ const SIGNED_IN = "@request.auth.id != ''";
 const COORDINATOR = "@request.auth.role = 'coordinator'";
 const RULE_BEFORE = `${SIGNED_IN} && (student.classes.teachers.id ?= @request.auth.id || ${COORDINATOR})`;
 const RULE_AFTER = `${SIGNED_IN} && (class.teachers.id ?= @request.auth.id || ${COORDINATOR})`;
-// Collections whose `record` field names a result's id.
-const REFERENCES = ['conflicts', 'audit_log', 'sync_receipts'];
+// Beside conflicts (synced), the collections whose `record` field names a result's id.
+const UNSYNCED_REFERENCES = ['audit_log', 'sync_receipts'];
 
 /** Rows of a query, as plain objects (one JSON aggregate: the JSVM has no row iterator). */
 function rows(app, select, params) {
@@ -76,7 +76,20 @@ function rekeyResults(app, idOf) {
 			old: r.id,
 			seq: ++seq
 		});
-		for (const name of REFERENCES) {
+		// Conflict notices are synced: each gets a seq of its own, so devices pull the new name.
+		const notices = rows(
+			app,
+			"SELECT json_object('id', id) AS r FROM conflicts WHERE record = {:old} AND collection = 'results'",
+			{ old: r.id }
+		);
+		for (const n of notices) {
+			exec(app, 'UPDATE conflicts SET record = {:next}, seq = {:seq} WHERE id = {:id}', {
+				next,
+				id: n.id,
+				seq: ++seq
+			});
+		}
+		for (const name of UNSYNCED_REFERENCES) {
 			exec(app, `UPDATE ${name} SET record = {:next} WHERE record = {:old} AND collection = 'results'`, {
 				next,
 				old: r.id

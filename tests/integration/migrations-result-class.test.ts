@@ -139,13 +139,17 @@ describe('the wire-v2 migration over version-1 data', () => {
 			// Every moved row has a seq past the old counter, so devices pull it.
 			const seqs = results.map((r) => r['seq'] as number);
 			expect(Math.min(...seqs)).toBeGreaterThan(6);
-			expect((await pb.collection('conflicts').getOne('cnf000000000001'))['record']).toBe(v2);
+			const notice = await pb.collection('conflicts').getOne('cnf000000000001');
+			expect(notice['record']).toBe(v2);
+			expect(notice['seq']).toBeGreaterThan(6);
 			expect((await pb.collection('audit_log').getOne('aud000000000001'))['record']).toBe(v2);
 			// Not a result's entry: left alone.
 			expect((await pb.collection('audit_log').getOne('aud000000000002'))['record']).toBe(R1);
 			expect((await pb.collection('sync_receipts').getOne('rcp000000000001'))['record']).toBe(v2);
 			const state = await pb.collection('sync_state').getFullList();
-			expect(state[0]?.['seq']).toBe(Math.max(...seqs, 0) + 2); // and the two attempts
+			// Two results, the notice and the two attempts, each its own seq.
+			expect(state[0]?.['seq']).toBe(6 + 5);
+			expect(new Set([...seqs, notice['seq']]).size).toBe(3);
 		});
 	});
 
