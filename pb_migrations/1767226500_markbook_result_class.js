@@ -59,7 +59,7 @@ function exec(app, sql, params) {
 
 /** Moves each result to the id `idOf` gives it, with every reference to it, under a new seq. */
 function rekeyResults(app, idOf) {
-	const state = rows(app, 'SELECT json_object(\'seq\', seq) AS r FROM sync_state WHERE id = {:id}', {
+	const state = rows(app, "SELECT json_object('seq', seq) AS r FROM sync_state WHERE id = {:id}", {
 		id: STATE_ID
 	});
 	let seq = state.length > 0 ? state[0].seq || 0 : 0;
@@ -90,10 +90,14 @@ function rekeyResults(app, idOf) {
 			});
 		}
 		for (const name of UNSYNCED_REFERENCES) {
-			exec(app, `UPDATE ${name} SET record = {:next} WHERE record = {:old} AND collection = 'results'`, {
-				next,
-				old: r.id
-			});
+			exec(
+				app,
+				`UPDATE ${name} SET record = {:next} WHERE record = {:old} AND collection = 'results'`,
+				{
+					next,
+					old: r.id
+				}
+			);
 		}
 	}
 	return seq;
@@ -145,8 +149,12 @@ migrate(
 		let seq = rekeyResults(app, (r) =>
 			sha(r.student + '|' + r.class + '|' + r.assessment + '|' + r.period)
 		);
-		for (const a of missing) exec(app, 'UPDATE attempts SET seq = {:seq} WHERE id = {:id}', { id: a.id, seq: ++seq });
-		exec(app, 'UPDATE sync_state SET seq = {:seq} WHERE id = {:id} AND seq < {:seq}', { id: STATE_ID, seq });
+		for (const a of missing)
+			exec(app, 'UPDATE attempts SET seq = {:seq} WHERE id = {:id}', { id: a.id, seq: ++seq });
+		exec(app, 'UPDATE sync_state SET seq = {:seq} WHERE id = {:id} AND seq < {:seq}', {
+			id: STATE_ID,
+			seq
+		});
 
 		// 3 and 4.
 		const fresh = app.findCollectionByNameOrId('attempts');
@@ -175,7 +183,10 @@ migrate(
 		setIndex(results, NEW_INDEX, OLD_INDEX);
 		app.save(results);
 		const seq = rekeyResults(app, (r) => sha(r.student + '|' + r.assessment + '|' + r.period));
-		exec(app, 'UPDATE sync_state SET seq = {:seq} WHERE id = {:id} AND seq < {:seq}', { id: STATE_ID, seq });
+		exec(app, 'UPDATE sync_state SET seq = {:seq} WHERE id = {:id} AND seq < {:seq}', {
+			id: STATE_ID,
+			seq
+		});
 		const attempts = app.findCollectionByNameOrId('attempts');
 		attempts.indexes = attempts.indexes.filter((i) => i !== ATTEMPTS_CLASS_INDEX);
 		attempts.fields.removeByName('class');

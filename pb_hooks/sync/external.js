@@ -64,7 +64,10 @@ function save(e) {
 			e.record.getString('assessment'),
 			e.record.getString('period')
 		);
-		e.record.set('id', lib.resultIdOfKey(key, (text) => $security.sha256(text)));
+		e.record.set(
+			'id',
+			lib.resultIdOfKey(key, (text) => $security.sha256(text))
+		);
 	}
 	if (creating && !e.record.id) {
 		// The audit entry names the record, so it needs its id before the save.

@@ -108,7 +108,8 @@ beforeAll(() => {
 	before = join(root, 'before');
 	after = join(root, 'after');
 	publicDir = join(root, 'public');
-	for (const dir of [dataDir, emptyDir, publicDir, before, after]) mkdirSync(dir, { recursive: true });
+	for (const dir of [dataDir, emptyDir, publicDir, before, after])
+		mkdirSync(dir, { recursive: true });
 	writeFileSync(join(publicDir, 'index.html'), '<!doctype html><title>stub</title>');
 	const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.js'));
 	for (const f of files) {

@@ -165,8 +165,14 @@ describe('the engine against the real server, in bulk', () => {
 			}
 		}
 		await b.sync();
-		await b.engine.remove('results', resultId(shared[0] as string, SHARED, SKIP, PERIODS[0] as string)); // m edited it too
-		await b.engine.remove('results', resultId(shared[24] as string, SHARED, SKIP, PERIODS[0] as string));
+		await b.engine.remove(
+			'results',
+			resultId(shared[0] as string, SHARED, SKIP, PERIODS[0] as string)
+		); // m edited it too
+		await b.engine.remove(
+			'results',
+			resultId(shared[24] as string, SHARED, SKIP, PERIODS[0] as string)
+		);
 		await b.sync();
 		for (const skill of ['catch', 'leap', 'kick', 'overarm_throw', 'two_hand_strike']) {
 			for (const period of PERIODS) {
@@ -230,7 +236,10 @@ describe('the engine against the real server, in bulk', () => {
 
 		// Its own edits merged: c1, c2 and notes are the device's; c3 is B's later 0.
 		for (let i = 0; i < 20; i++) {
-			const r = m.engine.get('results', resultId(shared[i] as string, SHARED, SKIP, PERIODS[0] as string));
+			const r = m.engine.get(
+				'results',
+				resultId(shared[i] as string, SHARED, SKIP, PERIODS[0] as string)
+			);
 			expect(valuesOf(r)).toEqual({ c1: 1, c2: i % 2, c3: 0, c4: 1, c5: 1 });
 			if (i < 5) expect(r?.['notes']).toBe(`month-old note ${i}`);
 			expect(r?.deleted).toBe(i === 0);

@@ -152,8 +152,7 @@ describe("another class's teacher cannot touch class A's timed results", () => {
 		const { changes } = await pullAll(b, 'dev_cls_b_pull');
 		const about = changes.filter(
 			(c) =>
-				(c.collection === 'attempts' || c.collection === 'results') &&
-				c.record['student'] === BOTH
+				(c.collection === 'attempts' || c.collection === 'results') && c.record['student'] === BOTH
 		);
 		expect(about.length).toBeGreaterThan(0);
 		for (const c of about) expect(c.record['class']).toBe(SHARED);
@@ -176,8 +175,16 @@ describe('each class has its own result for the same student, assessment and per
 		});
 
 	it('makes two results, each with its class, and neither class is refused', async () => {
-		const byA = await push(a, { v: 2, device: 'dev_cls_a', ops: [edit(A_OWN, 'dev_cls_a', { 'values.c1': 1 })] });
-		const byB = await push(b, { v: 2, device: 'dev_cls_b', ops: [edit(SHARED, 'dev_cls_b', { 'values.c1': 0 })] });
+		const byA = await push(a, {
+			v: 2,
+			device: 'dev_cls_a',
+			ops: [edit(A_OWN, 'dev_cls_a', { 'values.c1': 1 })]
+		});
+		const byB = await push(b, {
+			v: 2,
+			device: 'dev_cls_b',
+			ops: [edit(SHARED, 'dev_cls_b', { 'values.c1': 0 })]
+		});
 		expect(byA.body.results[0]?.status).toBe('applied');
 		expect(byB.body.results[0]?.status).toBe('applied');
 		expect(resultId(BOTH, A_OWN, BALANCE, TERM1)).not.toBe(resultId(BOTH, SHARED, BALANCE, TERM1));

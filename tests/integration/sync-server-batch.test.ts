@@ -106,8 +106,12 @@ describe('a batched push', () => {
 			);
 			return { ...rest, stamps: own };
 		};
-		const x = wireOf(await admin.collection('results').getOne(resultId(s1, SHARED, BALANCE, TERM2)));
-		const y = wireOf(await admin.collection('results').getOne(resultId(s2, SHARED, BALANCE, TERM2)));
+		const x = wireOf(
+			await admin.collection('results').getOne(resultId(s1, SHARED, BALANCE, TERM2))
+		);
+		const y = wireOf(
+			await admin.collection('results').getOne(resultId(s2, SHARED, BALANCE, TERM2))
+		);
 		expect(strip(x)).toEqual(strip(y));
 	});
 

@@ -43,12 +43,7 @@ export interface ValidateContext {
 	/** The device that pushed the op; its stamps must carry this id. */
 	device?: string;
 	/** How to compute a result id (default: the core's resultId); the server passes a native hash. */
-	resultId?: (
-		studentId: string,
-		classId: string,
-		assessmentId: string,
-		periodId: string
-	) => string;
+	resultId?: (studentId: string, classId: string, assessmentId: string, periodId: string) => string;
 }
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

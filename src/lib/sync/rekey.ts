@@ -80,7 +80,8 @@ export async function rekeyResultsV2(storage: Storage, log: Log): Promise<number
 		moved.set(record.id, next);
 		const nextKey = RESULTS_PREFIX + next;
 		// Already pulled under its new id (the server moved it first): that copy is newer.
-		if (!present.has(nextKey)) writes.push([nextKey, { ...stored, record: { ...record, id: next } }]);
+		if (!present.has(nextKey))
+			writes.push([nextKey, { ...stored, record: { ...record, id: next } }]);
 		removals.push([key, undefined]);
 	}
 

@@ -22,7 +22,9 @@ describe('resultId', () => {
 		expect(
 			resultId('stu000000000001', 'cls000000000001', 'ass000000000001', 'per000000000001')
 		).toBe(expected);
-		expect(resultKey('stu000000000001', 'cls000000000001', 'ass000000000001', 'per000000000001')).toBe(key);
+		expect(
+			resultKey('stu000000000001', 'cls000000000001', 'ass000000000001', 'per000000000001')
+		).toBe(key);
 		expect(isRecordId(expected)).toBe(true);
 	});
 

@@ -6,7 +6,14 @@
  */
 import { resultId } from '../core/ids';
 import { formatStamp } from '../core/stamp';
-import { WIRE_VERSION, type Json, type Op, type OpResult, type SyncedCollection, type WireRecord } from '../core/types';
+import {
+	WIRE_VERSION,
+	type Json,
+	type Op,
+	type OpResult,
+	type SyncedCollection,
+	type WireRecord
+} from '../core/types';
 import { createMemoryStore, type MemoryStore } from './memory-store';
 import { handlePull } from './pull';
 import { handlePush } from './push';

@@ -137,8 +137,7 @@ export function buildRows(
 	if (assessment.kind === 'timed') {
 		for (const a of db.list(
 			'attempts',
-			(r) =>
-				r['class'] === classId && r['assessment'] === assessment.id && r['period'] === periodId
+			(r) => r['class'] === classId && r['assessment'] === assessment.id && r['period'] === periodId
 		)) {
 			const s = typeof a['seconds'] === 'number' ? a['seconds'] : NaN;
 			const student = String(a['student']);
