@@ -56,15 +56,18 @@ function save(e) {
 	const collection = e.collection.name;
 	const creating = e.record.isNew();
 	if (creating && collection === 'results') {
-		// Natural-key ids: one result per student, assessment and period.
+		// Natural-key ids: one result per student, class, assessment and period.
 		// The shared resultId, with PocketBase's native SHA-256 (same bytes, far faster than JS here).
-		const key =
-			e.record.getString('student') +
-			'|' +
-			e.record.getString('assessment') +
-			'|' +
-			e.record.getString('period');
-		e.record.set('id', $security.sha256(key).slice(0, lib.RECORD_ID_LENGTH));
+		const key = lib.resultKey(
+			e.record.getString('student'),
+			e.record.getString('class'),
+			e.record.getString('assessment'),
+			e.record.getString('period')
+		);
+		e.record.set(
+			'id',
+			lib.resultIdOfKey(key, (text) => $security.sha256(text))
+		);
 	}
 	if (creating && !e.record.id) {
 		// The audit entry names the record, so it needs its id before the save.

@@ -239,19 +239,19 @@ function createStore(app) {
 			const rows = sql.selectWire(app, 'attempts', 'student IN (SELECT value FROM json_each({:ids})) AND deleted = false', { ids: JSON.stringify(fresh) });
 			for (const r of rows) cache.attempts[r.student].push(r);
 		},
-		liveAttempts(studentId, assessmentId, periodId) {
+		liveAttempts(studentId, classId, assessmentId, periodId) {
 			if (cache.attempts && studentId in cache.attempts) {
 				return cache.attempts[studentId]
-					.filter((r) => r.assessment === assessmentId && r.period === periodId)
+					.filter((r) => r.class === classId && r.assessment === assessmentId && r.period === periodId)
 					.map((r) => ({ id: r.id, seconds: r.seconds }));
 			}
 			const rows = app.findRecordsByFilter(
 				'attempts',
-				'student = {:s} && assessment = {:a} && period = {:p} && deleted = false',
+				'student = {:s} && class = {:c} && assessment = {:a} && period = {:p} && deleted = false',
 				'',
 				0,
 				0,
-				{ s: studentId, a: assessmentId, p: periodId }
+				{ s: studentId, c: classId, a: assessmentId, p: periodId }
 			);
 			return rows.map((r) => ({ id: r.id, seconds: r.getFloat('seconds') }));
 		},

@@ -16,6 +16,7 @@ import {
 } from './helpers';
 import { expect, test } from './fixtures';
 import { resultId } from '../../src/lib/sync/core/ids';
+import { WIRE_VERSION } from '../../src/lib/sync/core/types';
 import { formatStamp } from '../../src/lib/sync/core/stamp';
 
 const CATCH = (DEMO_IDS.assessments as Record<string, string>)['catch'] as string;
@@ -43,7 +44,7 @@ async function recordCatch(baseURL: string): Promise<void> {
 	const ops = [KID1, KID2].map((student, i) => ({
 		id: crypto.randomUUID(),
 		collection: 'results',
-		record: resultId(student as string, CATCH, TERM1),
+		record: resultId(student as string, SHARED, CATCH, TERM1),
 		fields: {
 			student,
 			class: SHARED,
@@ -57,7 +58,7 @@ async function recordCatch(baseURL: string): Promise<void> {
 	const res = await fetch(`${baseURL}/api/sync/push`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', authorization: token },
-		body: JSON.stringify({ device, ops })
+		body: JSON.stringify({ v: WIRE_VERSION, device, ops })
 	});
 	const body = (await res.json()) as { results: { status: string }[] };
 	expect(body.results.map((r) => r.status)).toEqual(['applied', 'applied']);

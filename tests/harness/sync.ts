@@ -8,6 +8,7 @@ import type {
 	PushResponse,
 	SyncedCollection
 } from '../../src/lib/sync/core/types';
+import { WIRE_VERSION } from '../../src/lib/sync/core/types';
 import { formatStamp } from '../../src/lib/sync/core/stamp';
 import { resultId } from '../../src/lib/sync/core/ids';
 import { DEMO_IDS, DEMO_USERS } from '../../scripts/lib/seed.mjs';
@@ -52,7 +53,7 @@ export function resultKey(
 	return { student, class: cls, assessment, period };
 }
 
-/** A result op for a (student, assessment, period), creating it if needed. */
+/** A result op for a (student, class, assessment, period), creating it if needed. */
 export function resultOp(args: {
 	student: string;
 	cls: string;
@@ -64,7 +65,7 @@ export function resultOp(args: {
 }): Op {
 	return op({
 		collection: 'results' as SyncedCollection,
-		record: resultId(args.student, args.assessment, args.period),
+		record: resultId(args.student, args.cls, args.assessment, args.period),
 		fields: { ...resultKey(args.student, args.cls, args.assessment, args.period), ...args.fields },
 		stamp: args.stamp,
 		...(args.base ? { base: args.base } : {})
@@ -76,7 +77,11 @@ export interface Answer<T> {
 	body: T;
 }
 
-/** POST /api/sync/push, returning the status instead of throwing on 4xx. */
+/**
+ * POST /api/sync/push, returning the status instead of throwing on 4xx. An
+ * object body without `v` is sent at the current WIRE_VERSION (a string body
+ * is sent as is: that is how a test sends a version-1 push without `v`).
+ */
 export async function push(
 	pb: PocketBase,
 	body: unknown
@@ -87,9 +92,14 @@ export async function push(
 			'content-type': 'application/json',
 			...(pb.authStore.token ? { authorization: pb.authStore.token } : {})
 		},
-		body: typeof body === 'string' ? body : JSON.stringify(body)
+		body: typeof body === 'string' ? body : JSON.stringify(versioned(body))
 	});
 	return { status: res.status, body: await res.json() };
+}
+
+function versioned(body: unknown): unknown {
+	if (body === null || typeof body !== 'object' || Array.isArray(body) || 'v' in body) return body;
+	return { v: WIRE_VERSION, ...body };
 }
 
 export async function pull(

@@ -345,6 +345,7 @@ describe('office edits pass the same validation as a push', () => {
 	it('refuses attempts on an assessment that is not timed, and of impossible length', async () => {
 		const base = {
 			student: students[17],
+			class: A_OWN,
 			period: TERM1,
 			taken_at: '2026-03-01 01:00:00.000Z',
 			by: login('teacherA').id
@@ -373,6 +374,7 @@ describe('office edits pass the same validation as a push', () => {
 	it('refuses changing an attempt once recorded', async () => {
 		const made = await admin.collection('attempts').create({
 			student: students[18],
+			class: A_OWN,
 			assessment: SPRINT,
 			period: TERM1,
 			seconds: 8.4,
@@ -394,6 +396,7 @@ describe('an office edit of an attempt', () => {
 		expect(result['best_time']).toBeFalsy();
 		const attempt = (seconds: number) => ({
 			student,
+			class: A_OWN,
 			assessment: SPRINT,
 			period: TERM1,
 			seconds,

@@ -126,10 +126,10 @@ describe('migrations on a fresh data dir', () => {
 		}
 	});
 
-	test('one result per (student, assessment, period), and marks survive a deleted student', () => {
+	test('one result per (student, class, assessment, period), and marks survive a deleted student', () => {
 		const results = up.get('results')!;
 		expect(results.indexes).toContain(
-			'CREATE UNIQUE INDEX `idx_results_natural_key` ON `results` (`student`, `assessment`, `period`)'
+			'CREATE UNIQUE INDEX `idx_results_natural_key` ON `results` (`student`, `class`, `assessment`, `period`)'
 		);
 		for (const name of ['results', 'attempts', 'observations']) {
 			expect(field(up.get(name), 'student'), name).toMatchObject({

@@ -84,8 +84,9 @@ beforeAll(async () => {
 		period: TERM.term1,
 		values: { c1: 1 }
 	});
-	const attempt = (student: string) => ({
+	const attempt = (student: string, cls: string) => ({
 		student,
+		class: cls,
 		assessment: ASSESS.sprint,
 		period: TERM.term1,
 		seconds: 8.2,
@@ -112,9 +113,9 @@ beforeAll(async () => {
 	await make('resultShared', 'results', result(STUDENT.shared, CLASS.shared));
 	await make('resultOwnA', 'results', result(STUDENT.ownA, CLASS.teacherA));
 	await make('resultOwnB', 'results', result(STUDENT.ownB, CLASS.teacherB));
-	await make('attemptShared', 'attempts', attempt(STUDENT.shared));
-	await make('attemptOwnA', 'attempts', attempt(STUDENT.ownA));
-	await make('attemptOwnB', 'attempts', attempt(STUDENT.ownB));
+	await make('attemptShared', 'attempts', attempt(STUDENT.shared, CLASS.shared));
+	await make('attemptOwnA', 'attempts', attempt(STUDENT.ownA, CLASS.teacherA));
+	await make('attemptOwnB', 'attempts', attempt(STUDENT.ownB, CLASS.teacherB));
 	await make('observationShared', 'observations', observation(STUDENT.shared, CLASS.shared));
 	await make('observationOwnA', 'observations', observation(STUDENT.ownA, CLASS.teacherA));
 	await make('observationOwnB', 'observations', observation(STUDENT.ownB, CLASS.teacherB));
@@ -174,8 +175,8 @@ const SEES: Record<string, Visible | typeof LOCKED> = {
 	periods: () => true,
 	assessments: () => true,
 	results: (who, r, { teaches }) => who === 'coordinator' || teaches(r.class),
-	attempts: (who, r, { teaches, studentClasses }) =>
-		who === 'coordinator' || studentClasses(r.student).some(teaches),
+	// An attempt is its class's (wire v2), like a result.
+	attempts: (who, r, { teaches }) => who === 'coordinator' || teaches(r.class),
 	observations: (who, r, { teaches }) => who === 'coordinator' || teaches(r.class),
 	audit_log: (who) => who === 'coordinator',
 	// Coordinators read every device's sync health (the Overview page).
@@ -509,6 +510,7 @@ const CREATES: {
 		what: 'an attempt of a shared-class student, by themselves',
 		payload: (a) => ({
 			student: STUDENTS[1],
+			class: CLASS.shared,
 			assessment: ASSESS.sprint,
 			period: TERM.term2,
 			seconds: 7.9,
@@ -522,6 +524,7 @@ const CREATES: {
 		what: "an attempt of teacherB's own student",
 		payload: (a) => ({
 			student: STUDENTS[52],
+			class: CLASS.teacherB,
 			assessment: ASSESS.sprint,
 			period: TERM.term2,
 			seconds: 7.9,
@@ -535,6 +538,7 @@ const CREATES: {
 		what: "an attempt recorded in another teacher's name",
 		payload: (a) => ({
 			student: STUDENTS[1],
+			class: CLASS.shared,
 			assessment: ASSESS.sprint,
 			period: TERM.term2,
 			seconds: 7.9,
@@ -629,6 +633,7 @@ describe('create', () => {
 	test('the office can still create an attempt and an observation without choosing an id', async () => {
 		const attempt = {
 			student: STUDENTS[3],
+			class: CLASS.shared,
 			assessment: ASSESS.sprint,
 			period: TERM.term3,
 			seconds: 8.4,

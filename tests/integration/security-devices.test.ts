@@ -99,7 +99,7 @@ describe('switching off a device', () => {
 		const colleague = await school.device('teacherB', { storage: 'memory' });
 		await colleague.sync();
 		const student = SHARED_STUDENTS[3]!;
-		const id = resultId(student, HOP, TERM1);
+		const id = resultId(student, SHARED, HOP, TERM1);
 		expect(
 			(await colleague.engine.edit('results', id, { ...resultKey(student), 'values.c1': 1 })).ok
 		).toBe(true);
@@ -122,7 +122,7 @@ describe('switching off a device', () => {
 		// The laptop is offline and holds an edit not yet pushed.
 		laptop.net.offline = true;
 		const student = A_STUDENTS[4]!;
-		const id = resultId(student, HOP, TERM1);
+		const id = resultId(student, A_OWN, HOP, TERM1);
 		const key = { student, class: A_OWN, assessment: HOP, period: TERM1 };
 		expect((await laptop.engine.edit('results', id, { ...key, 'values.c2': 1 })).ok).toBe(true);
 		expect(laptop.engine.pendingCount).toBe(1);

@@ -59,7 +59,7 @@ describe('the engine against the real server, in bulk', () => {
 		for (const student of students) {
 			for (const assessment of skills) {
 				for (const period of PERIODS) {
-					const id = resultId(student, assessment, period);
+					const id = resultId(student, A_OWN, assessment, period);
 					const values: Record<string, number> = {};
 					for (let c = 1; c <= 5; c++) {
 						const v = (n++ * 7 + c) % 3 === 0 ? 0 : 1;
@@ -146,7 +146,7 @@ describe('the engine against the real server, in bulk', () => {
 			};
 			if (i < 5) fields['notes'] = `month-old note ${i}`;
 			expect(
-				await m.engine.edit('results', resultId(s, SKIP, PERIODS[0] as string), fields)
+				await m.engine.edit('results', resultId(s, SHARED, SKIP, PERIODS[0] as string), fields)
 			).toMatchObject({ ok: true });
 		}
 
@@ -155,7 +155,7 @@ describe('the engine against the real server, in bulk', () => {
 		// teacher A on another device fills in her own class (500 results).
 		for (const period of PERIODS) {
 			for (const s of shared) {
-				const r = await b.engine.edit('results', resultId(s, SKIP, period), {
+				const r = await b.engine.edit('results', resultId(s, SHARED, SKIP, period), {
 					...key(s, SHARED, SKIP, period),
 					'values.c3': 0,
 					'values.c4': 1,
@@ -165,13 +165,19 @@ describe('the engine against the real server, in bulk', () => {
 			}
 		}
 		await b.sync();
-		await b.engine.remove('results', resultId(shared[0] as string, SKIP, PERIODS[0] as string)); // m edited it too
-		await b.engine.remove('results', resultId(shared[24] as string, SKIP, PERIODS[0] as string));
+		await b.engine.remove(
+			'results',
+			resultId(shared[0] as string, SHARED, SKIP, PERIODS[0] as string)
+		); // m edited it too
+		await b.engine.remove(
+			'results',
+			resultId(shared[24] as string, SHARED, SKIP, PERIODS[0] as string)
+		);
 		await b.sync();
 		for (const skill of ['catch', 'leap', 'kick', 'overarm_throw', 'two_hand_strike']) {
 			for (const period of PERIODS) {
 				for (const s of own) {
-					const r = await a2.engine.edit('results', resultId(s, SKILL(skill), period), {
+					const r = await a2.engine.edit('results', resultId(s, A_OWN, SKILL(skill), period), {
 						...key(s, A_OWN, SKILL(skill), period),
 						'values.c1': 1,
 						'values.c2': 0
@@ -230,7 +236,10 @@ describe('the engine against the real server, in bulk', () => {
 
 		// Its own edits merged: c1, c2 and notes are the device's; c3 is B's later 0.
 		for (let i = 0; i < 20; i++) {
-			const r = m.engine.get('results', resultId(shared[i] as string, SKIP, PERIODS[0] as string));
+			const r = m.engine.get(
+				'results',
+				resultId(shared[i] as string, SHARED, SKIP, PERIODS[0] as string)
+			);
 			expect(valuesOf(r)).toEqual({ c1: 1, c2: i % 2, c3: 0, c4: 1, c5: 1 });
 			if (i < 5) expect(r?.['notes']).toBe(`month-old note ${i}`);
 			expect(r?.deleted).toBe(i === 0);

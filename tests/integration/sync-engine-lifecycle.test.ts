@@ -36,7 +36,7 @@ beforeAll(() => {
 
 function cell(student: string, cls: string) {
 	return {
-		id: resultId(student, BALANCE, TERM1),
+		id: resultId(student, cls, BALANCE, TERM1),
 		key: { student, class: cls, assessment: BALANCE, period: TERM1 } as Record<string, Json>
 	};
 }

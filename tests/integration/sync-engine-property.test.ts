@@ -99,7 +99,7 @@ async function check(replicas: number, commands: Command[]): Promise<void> {
 	const assessment = SKILLS[n % SKILLS.length] as string;
 	const period = PERIODS[Math.floor(n / SKILLS.length) % PERIODS.length] as string;
 	const records = STUDENTS.map((s) => ({
-		id: resultId(s, assessment, period),
+		id: resultId(s, SHARED, assessment, period),
 		key: { student: s, class: SHARED, assessment, period } as Record<string, Json>
 	}));
 	const initial = new Map<string, WireRecord | undefined>();

@@ -51,7 +51,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A result cell: its record id and the fields that create it. */
 function cell(student: string, cls: string, assessment: string, period: string) {
 	return {
-		id: resultId(student, assessment, period),
+		id: resultId(student, cls, assessment, period),
 		key: { student, class: cls, assessment, period } as Record<string, Json>
 	};
 }

@@ -23,7 +23,7 @@ const school = useSchool();
 
 function cell(student: string, period: string) {
 	return {
-		id: resultId(student, BALANCE, period),
+		id: resultId(student, SHARED, BALANCE, period),
 		key: { student, class: SHARED, assessment: BALANCE, period } as Record<string, Json>
 	};
 }

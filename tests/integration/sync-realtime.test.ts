@@ -51,8 +51,8 @@ describe('realtime on the sync topic', () => {
 			await live('teacherB'),
 			await live('coordinator')
 		];
-		const ownId = resultId(A_STUDENTS[0] as string, HOP, TERM1);
-		const sharedId = resultId(SHARED_STUDENTS[0] as string, HOP, TERM1);
+		const ownId = resultId(A_STUDENTS[0] as string, A_OWN, HOP, TERM1);
+		const sharedId = resultId(SHARED_STUDENTS[0] as string, SHARED, HOP, TERM1);
 		expect(
 			await a.engine.edit('results', ownId, {
 				...key(A_STUDENTS[0] as string, A_OWN),
@@ -90,7 +90,7 @@ describe('realtime on the sync topic', () => {
 
 	it('sends conflict notices only to the teacher they belong to', async () => {
 		const [a, b] = [await live('teacherA'), await live('teacherB')];
-		const id = resultId(SHARED_STUDENTS[1] as string, HOP, TERM2);
+		const id = resultId(SHARED_STUDENTS[1] as string, SHARED, HOP, TERM2);
 		const fields = key(SHARED_STUDENTS[1] as string, SHARED, TERM2);
 		// A writes c3 offline; B, never having seen it, writes c3 later and pushes
 		// first. A's value loses when she reconnects: the notice is hers.
@@ -146,7 +146,7 @@ describe('realtime on the sync topic', () => {
 		const a = await live('teacherA');
 		const lat: number[] = [];
 		for (let round = 0; round < 5; round++) {
-			const id = resultId(SHARED_STUDENTS[3 + round] as string, HOP, TERM1);
+			const id = resultId(SHARED_STUDENTS[3 + round] as string, SHARED, HOP, TERM1);
 			await a.engine.edit('results', id, {
 				...key(SHARED_STUDENTS[3 + round] as string, SHARED),
 				'values.c4': 1

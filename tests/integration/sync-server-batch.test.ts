@@ -64,7 +64,7 @@ describe('a batched push', () => {
 			'superseded',
 			'duplicate'
 		]);
-		const id = resultId(student, BALANCE, TERM1);
+		const id = resultId(student, SHARED, BALANCE, TERM1);
 		const onServer = wireOf(await admin.collection('results').getOne(id));
 		expect(onServer['values']).toEqual({ c1: 1, c2: 1, c3: 1, c4: 1 });
 		expect(onServer['notes']).toBe('late');
@@ -106,8 +106,12 @@ describe('a batched push', () => {
 			);
 			return { ...rest, stamps: own };
 		};
-		const x = wireOf(await admin.collection('results').getOne(resultId(s1, BALANCE, TERM2)));
-		const y = wireOf(await admin.collection('results').getOne(resultId(s2, BALANCE, TERM2)));
+		const x = wireOf(
+			await admin.collection('results').getOne(resultId(s1, SHARED, BALANCE, TERM2))
+		);
+		const y = wireOf(
+			await admin.collection('results').getOne(resultId(s2, SHARED, BALANCE, TERM2))
+		);
 		expect(strip(x)).toEqual(strip(y));
 	});
 

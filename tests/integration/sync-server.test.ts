@@ -120,7 +120,9 @@ describe('push', () => {
 		expect(r4?.reason).toMatch(/do not teach/);
 		// Nothing of the rejected ops reached the database.
 		await expect(
-			admin.collection('results').getOne(resultId(bStudent, ITEMS, TERM1))
+			admin
+				.collection('results')
+				.getOne(resultId(bStudent, DEMO_IDS.classes.teacherB, ITEMS, TERM1))
 		).rejects.toMatchObject({ status: 404 });
 		await expect(admin.collection('results').getOne(outOfRange.record)).rejects.toMatchObject({
 			status: 404
@@ -252,7 +254,7 @@ describe('push', () => {
 		const noOps = await push(a, { device: 'dev_a1' });
 		expect(noOps.status).toBe(400);
 		expect(noOps.body.message).toMatch(/ops/);
-		const newer = await push(a, { v: 2, device: 'dev_a1', ops: [] });
+		const newer = await push(a, { v: 3, device: 'dev_a1', ops: [] });
 		expect(newer.status).toBe(426);
 		expect(newer.body.message).toMatch(/Update the app/);
 		const tooMany = await push(a, {

@@ -11,7 +11,12 @@ import type PocketBase from 'pocketbase';
 import { randomBytes } from 'node:crypto';
 import { resultId } from '../../../src/lib/sync/core/ids';
 import { formatStamp } from '../../../src/lib/sync/core/stamp';
-import { PUSH_MAX_OPS, type Op, type PushResponse } from '../../../src/lib/sync/core/types';
+import {
+	PUSH_MAX_OPS,
+	WIRE_VERSION,
+	type Op,
+	type PushResponse
+} from '../../../src/lib/sync/core/types';
 
 export const BENCH_PASSWORD = 'bench-password-1';
 export const COMPONENTS = ['c1', 'c2', 'c3', 'c4', 'c5'] as const;
@@ -179,7 +184,7 @@ export function resultKeys(school: School, classIndexes: number[], period: strin
 		for (const student of school.students[c] as string[]) {
 			for (const assessment of school.assessments) {
 				out.push({
-					id: resultId(student, assessment, period),
+					id: resultId(student, school.classes[c] as string, assessment, period),
 					student,
 					class: school.classes[c] as string,
 					assessment,
@@ -215,7 +220,7 @@ export async function seedResults(teacher: PocketBase, keys: ResultKey[]): Promi
 		}));
 		const res = await teacher.send<PushResponse>('/api/sync/push', {
 			method: 'POST',
-			body: { v: 1, device, ops },
+			body: { v: WIRE_VERSION, device, ops },
 			requestKey: null
 		});
 		const refused = res.results.filter((r) => r.status === 'rejected');

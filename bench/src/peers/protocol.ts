@@ -7,9 +7,9 @@
  * memory can be read from /proc like PocketBase's.
  */
 
-/** A result as the peers store it: one document per (student, assessment, period). */
+/** A result as the peers store it: one document per (student, class, assessment, period). */
 export interface ResultDoc {
-	/** resultId(student, assessment, period): the same natural-key id Markbook uses. */
+	/** resultId(student, class, assessment, period): the same natural-key id Markbook uses. */
 	id: string;
 	student: string;
 	class: string;

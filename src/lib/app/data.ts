@@ -141,7 +141,7 @@ export function currentPeriod(list: readonly PeriodInfo[], now: number): PeriodI
 
 /** The result record of a key, if any edit or the server has made it. */
 export function resultOf(db: Reader, key: ResultKey): WireRecord | undefined {
-	return db.get('results', resultId(key.student, key.assessment, key.period));
+	return db.get('results', resultId(key.student, key.class, key.assessment, key.period));
 }
 
 /** A result's component values (empty when none). */
@@ -150,16 +150,14 @@ export function valuesOf(result: WireRecord | undefined): Record<string, Json> {
 	return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, Json>) : {};
 }
 
-/** Live attempts of a timed assessment for one student and period, oldest first. */
-export function attemptsOf(
-	db: Reader,
-	key: Pick<ResultKey, 'student' | 'assessment' | 'period'>
-): WireRecord[] {
+/** Live attempts of a timed assessment for one student in one class and period, oldest first. */
+export function attemptsOf(db: Reader, key: ResultKey): WireRecord[] {
 	return db
 		.list(
 			'attempts',
 			(r) =>
 				r['student'] === key.student &&
+				r['class'] === key.class &&
 				r['assessment'] === key.assessment &&
 				r['period'] === key.period
 		)
@@ -204,7 +202,7 @@ export function componentEdit(
 	value: Json
 ): { id: string; fields: Record<FieldPath, Json> } {
 	return {
-		id: resultId(key.student, key.assessment, key.period),
+		id: resultId(key.student, key.class, key.assessment, key.period),
 		fields: {
 			student: key.student,
 			class: key.class,

@@ -44,7 +44,7 @@ export const ACCESS: Readonly<Record<SyncedCollection, Access>> = {
 	periods: { read: 'signed-in', write: 'office' },
 	assessments: { read: 'signed-in', write: 'office' },
 	results: { read: 'class-record', write: 'sync' },
-	attempts: { read: 'record-of-student', write: 'sync' },
+	attempts: { read: 'class-record', write: 'sync' },
 	observations: { read: 'class-record', write: 'sync' },
 	conflicts: { read: 'owner', write: 'sync' }
 };

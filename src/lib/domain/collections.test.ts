@@ -17,13 +17,14 @@ describe('SCHEMAS', () => {
 		expect(ruleFor('results', 'notes.x')).toBeNull();
 		expect(ruleFor('results', 'deleted')).toBe('lww');
 		expect(ruleFor('results', 'seq')).toBeNull();
-		expect(SCHEMAS.results.naturalKey).toEqual(['student', 'assessment', 'period']);
+		expect(SCHEMAS.results.naturalKey).toEqual(['student', 'class', 'assessment', 'period']);
 	});
 
 	it('attempts and observations are set-once; conflicts only take a status', () => {
 		expect(clientFields('attempts').sort()).toEqual([
 			'assessment',
 			'by',
+			'class',
 			'period',
 			'seconds',
 			'student',

@@ -72,8 +72,8 @@ export const SCHEMAS: Readonly<Record<SyncedCollection, CollectionSchema>> = {
 		clientWritable: true,
 		clientCreates: true,
 		deletable: true,
-		// The id is resultId(student, assessment, period).
-		naturalKey: ['student', 'assessment', 'period'],
+		// The id is resultId(student, class, assessment, period): a result belongs to its class.
+		naturalKey: ['student', 'class', 'assessment', 'period'],
 		fields: {
 			student: immutable,
 			class: immutable,
@@ -95,6 +95,7 @@ export const SCHEMAS: Readonly<Record<SyncedCollection, CollectionSchema>> = {
 		naturalKey: [],
 		fields: {
 			student: immutable,
+			class: immutable,
 			assessment: immutable,
 			period: immutable,
 			seconds: immutable,

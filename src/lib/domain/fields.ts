@@ -87,6 +87,8 @@ export const STORED_FIELDS: Readonly<
 	},
 	attempts: {
 		student: rel('students', true),
+		// The class it was timed in (wire version 2): that class's result derives its best time.
+		class: rel('classes', true),
 		assessment: rel('assessments', true),
 		period: rel('periods', true),
 		seconds: { type: 'number', required: true, min: 0, max: TIMED_MAX_SECONDS },

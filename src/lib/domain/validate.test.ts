@@ -15,7 +15,7 @@ function resultOp(assessmentId: string, fields: Record<string, Json>, extra: Par
 	return {
 		id: '0190a1b2-0000-7000-8000-000000000001',
 		collection: 'results',
-		record: resultId(STU, assessmentId, PER),
+		record: resultId(STU, CLS, assessmentId, PER),
 		fields,
 		stamp: STAMP,
 		base: {},
@@ -216,6 +216,7 @@ describe('validateOp: attempts and observations', () => {
 		record: 'att000000000001',
 		fields: {
 			student: STU,
+			class: CLS,
 			assessment: SPRINT.id,
 			period: PER,
 			seconds: 8.7,
@@ -235,6 +236,9 @@ describe('validateOp: attempts and observations', () => {
 		expect(code(attempt({ assessment: HOP.id }), { assessment: HOP })).toBe('not_timed');
 		const { seconds: _drop, ...rest } = attempt({}).fields;
 		expect(code({ ...attempt({}), fields: rest })).toBe('missing_field');
+		// Wire version 2: an attempt names the class it was timed in.
+		const { class: _class, ...classless } = attempt({}).fields;
+		expect(code({ ...attempt({}), fields: classless })).toBe('missing_field');
 	});
 
 	const obs = (text: Json): Op => ({

@@ -43,7 +43,7 @@ export interface ValidateContext {
 	/** The device that pushed the op; its stamps must carry this id. */
 	device?: string;
 	/** How to compute a result id (default: the core's resultId); the server passes a native hash. */
-	resultId?: (studentId: string, assessmentId: string, periodId: string) => string;
+	resultId?: (studentId: string, classId: string, assessmentId: string, periodId: string) => string;
 }
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -62,7 +62,7 @@ const WHAT: Record<SyncedCollection, string> = {
 /** Required fields of a new record, per collection. */
 const REQUIRED_ON_CREATE: Partial<Record<SyncedCollection, string[]>> = {
 	results: ['student', 'class', 'assessment', 'period'],
-	attempts: ['student', 'assessment', 'period', 'seconds', 'taken_at', 'by'],
+	attempts: ['student', 'class', 'assessment', 'period', 'seconds', 'taken_at', 'by'],
 	observations: ['student', 'class', 'text', 'by']
 };
 
@@ -236,21 +236,23 @@ export function validateOp(op: unknown, ctx: ValidateContext = {}): ValidationRe
 	return validateLinks(typed, ctx);
 }
 
-// Cross-field checks: a result's id is its natural key; the assessment given
-// is the one the op names.
+// Cross-field checks: a result's id is its natural key (student, class,
+// assessment, period); the assessment given is the one the op names.
 function validateLinks(op: Op, ctx: ValidateContext): ValidationResult {
 	const f = op.fields;
 	const a = ctx.assessment;
 	if (op.collection === 'results') {
 		if (
 			typeof f['student'] === 'string' &&
+			typeof f['class'] === 'string' &&
 			typeof f['assessment'] === 'string' &&
 			typeof f['period'] === 'string'
 		) {
-			if (op.record !== (ctx.resultId ?? resultId)(f['student'], f['assessment'], f['period'])) {
+			const id = (ctx.resultId ?? resultId)(f['student'], f['class'], f['assessment'], f['period']);
+			if (op.record !== id) {
 				return no(
 					'id_mismatch',
-					'This result’s id does not match its student, assessment and period.'
+					'This result’s id does not match its student, class, assessment and period.'
 				);
 			}
 		}

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { resultId } from './core/ids';
 import { formatStamp } from './core/stamp';
+import { WIRE_VERSION } from './core/types';
 import { CATCH_UP_PULL_MS, REALTIME_STALE_MS } from './engine';
 import { EpochChangedError, ServerError } from './errors';
 import { createMemoryStorage } from './storage/memory';
@@ -55,8 +56,9 @@ const pullTimes = (events: string[]) =>
 
 /** A colleague's result, written on the server as another device would. */
 function colleagueEdit(h: Harness, student: string, value: number): string {
-	const id = resultId(student, ASSESSMENT, PERIOD);
+	const id = resultId(student, CLASS, ASSESSMENT, PERIOD);
 	const res = h.server.push({
+		v: WIRE_VERSION,
 		device: 'dev_colleague',
 		ops: [
 			{
@@ -182,7 +184,7 @@ describe('catch-up without realtime', () => {
  * epoch as a PocketBase restore does (the handlers answer `reset`).
  */
 async function restoredSchool(h: Harness) {
-	const other = resultId('stu000000000005', ASSESSMENT, PERIOD);
+	const other = resultId('stu000000000005', CLASS, ASSESSMENT, PERIOD);
 	await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
 	await h.scheduler.advance(1000);
 	const backup = h.server.store.snapshot();
@@ -230,7 +232,7 @@ describe('reset after a restore', () => {
 
 	it('re-sends the device’s own edits the restored server lost, never over a newer value, and then equals the server', async () => {
 		const h = await harness();
-		const other = resultId('stu000000000005', ASSESSMENT, PERIOD);
+		const other = resultId('stu000000000005', CLASS, ASSESSMENT, PERIOD);
 		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
 		await h.scheduler.advance(1000);
 		// The backup: the school as it is now.
@@ -253,6 +255,7 @@ describe('reset after a restore', () => {
 		const restored = h.server;
 		h.clock.set(h.clock.now() + 5000);
 		restored.push({
+			v: WIRE_VERSION,
 			device: 'dev_colleague',
 			ops: [
 				{

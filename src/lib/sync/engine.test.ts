@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { backoffCap, RETRY_MAX_DELAY_MS } from './backoff';
+import { WIRE_VERSION } from './core/types';
 import { AuthError, NetworkError, RejectedError, ServerError } from './errors';
 import {
 	ASSESSMENT,
@@ -293,6 +294,7 @@ describe('SyncEngine', () => {
 		const server = h.server;
 		const stamp = `${h.clock.now() + 5}:00000:dev_other`;
 		server.push({
+			v: WIRE_VERSION,
 			device: 'dev_other',
 			ops: [
 				{
@@ -310,6 +312,7 @@ describe('SyncEngine', () => {
 		expect(h.events).toEqual([]);
 		h.transport.disconnect();
 		server.push({
+			v: WIRE_VERSION,
 			device: 'dev_other',
 			ops: [
 				{

@@ -52,6 +52,7 @@ import type {
 import { loadPullState, markSeen, pullAll, type PullState } from './pull';
 import { pushOps, type ClampReport } from './push';
 import { Replica, type ChangedCollections, type SyncStatus } from './replica';
+import { rekeyResultsV2 } from './rekey';
 import { CLOCK_MAX_AHEAD_MS, PUSH_MAX_BYTES, PUSH_MAX_OPS } from './core/types';
 
 /** Wait after an edit before pushing, so a burst of keystrokes coalesces. */
@@ -159,6 +160,8 @@ export class SyncEngine implements SyncClient {
 
 	async #load(): Promise<void> {
 		const { storage, log } = this.#o;
+		// Results queued or held under wire-v1 ids move to their v2 ids first (rekey.ts).
+		await rekeyResultsV2(storage, log);
 		this.#outbox = await Outbox.open(storage, { log });
 		this.#replica = await Replica.open(storage, this.#outbox);
 		this.#pull = await loadPullState(storage);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatStamp } from './core/stamp';
-import type { Op, OpResult } from './core/types';
+import { WIRE_VERSION, type Op, type OpResult } from './core/types';
 import { Outbox } from './outbox';
 import { createMemoryStorage } from './storage/memory';
 import {
@@ -151,7 +151,11 @@ async function scenario(
 	};
 	const push = async () => {
 		const ops = await ob.takeBatch(500, 1e6);
-		const res = server.push({ device: 'dev_test', ops: JSON.parse(JSON.stringify(ops)) as Op[] });
+		const res = server.push({
+			v: WIRE_VERSION,
+			device: 'dev_test',
+			ops: JSON.parse(JSON.stringify(ops)) as Op[]
+		});
 		await ob.settle(res.results);
 	};
 	try {
@@ -159,7 +163,11 @@ async function scenario(
 		await edit({ notes: 'b' }, { notes: st(1) });
 		await edit({ 'values.a': 3 });
 		const ops = await ob.takeBatch(500, 1e6);
-		const res = server.push({ device: 'dev_test', ops: JSON.parse(JSON.stringify(ops)) as Op[] });
+		const res = server.push({
+			v: WIRE_VERSION,
+			device: 'dev_test',
+			ops: JSON.parse(JSON.stringify(ops)) as Op[]
+		});
 		await edit({ notes: 'c' }, { notes: st(2) }); // during the push
 		await ob.settle(res.results);
 		await edit({ 'values.b': 99 }); // the server refuses 99 (max 10)
@@ -197,7 +205,11 @@ describe('Outbox crash points', () => {
 			for (let guard = 0; ob.hasSendable && guard < 10; guard++) {
 				const ops = await ob.takeBatch(500, 1e6);
 				await ob.settle(
-					server.push({ device: 'dev_test', ops: JSON.parse(JSON.stringify(ops)) as Op[] }).results
+					server.push({
+						v: WIRE_VERSION,
+						device: 'dev_test',
+						ops: JSON.parse(JSON.stringify(ops)) as Op[]
+					}).results
 				);
 			}
 			const record = server.record('results', RESULT);

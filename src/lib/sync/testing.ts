@@ -159,8 +159,8 @@ export const STUDENT = 'stu000000000001';
 export const CLASS = 'cls000000000001';
 export const ASSESSMENT = 'asm000000000001';
 export const PERIOD = 'per000000000001';
-/** The id of STUDENT's result for ASSESSMENT in PERIOD. */
-export const RESULT = resultId(STUDENT, ASSESSMENT, PERIOD);
+/** The id of STUDENT's result in CLASS for ASSESSMENT in PERIOD. */
+export const RESULT = resultId(STUDENT, CLASS, ASSESSMENT, PERIOD);
 /** The fields that create RESULT. */
 export const RESULT_KEY = {
 	student: STUDENT,

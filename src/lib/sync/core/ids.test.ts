@@ -1,22 +1,50 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isRecordId, randomRecordId, resultId, sha256Hex, utf8Bytes } from './ids';
+import {
+	isRecordId,
+	randomRecordId,
+	resultId,
+	resultIdOfKey,
+	resultIdV1,
+	resultKey,
+	sha256Hex,
+	utf8Bytes
+} from './ids';
 
 // node:crypto is the reference here only; the module itself must stay pure JS.
 const nodeSha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 describe('resultId', () => {
-	it('is the first 15 hex digits of SHA-256 of student|assessment|period', () => {
-		const expected = nodeSha('stu000000000001|ass000000000001|per000000000001').slice(0, 15);
-		expect(resultId('stu000000000001', 'ass000000000001', 'per000000000001')).toBe(expected);
+	it('is the first 15 hex digits of SHA-256 of student|class|assessment|period (wire v2)', () => {
+		const key = 'stu000000000001|cls000000000001|ass000000000001|per000000000001';
+		const expected = nodeSha(key).slice(0, 15);
+		expect(
+			resultId('stu000000000001', 'cls000000000001', 'ass000000000001', 'per000000000001')
+		).toBe(expected);
+		expect(
+			resultKey('stu000000000001', 'cls000000000001', 'ass000000000001', 'per000000000001')
+		).toBe(key);
 		expect(isRecordId(expected)).toBe(true);
 	});
 
 	it('matches a fixed vector (guards against a changed hash or separator)', () => {
-		// sha256("a|b|c") starts a52dd81bfd5e4e6 (computed once with node:crypto).
-		expect(nodeSha('a|b|c').slice(0, 15)).toBe(resultId('a', 'b', 'c'));
-		expect(resultId('a', 'b', 'c')).toBe('a52dd81bfd5e4e6');
+		// sha256("a|b|c|d") starts b54856b7a870595 (computed once with node:crypto).
+		expect(nodeSha('a|b|c|d').slice(0, 15)).toBe(resultId('a', 'b', 'c', 'd'));
+		expect(resultId('a', 'b', 'c', 'd')).toBe('b54856b7a870595');
+	});
+
+	it('gives each class its own result for one student, assessment and period', () => {
+		expect(resultId('s', 'class_a', 'x', 'p')).not.toBe(resultId('s', 'class_b', 'x', 'p'));
+	});
+
+	it('keeps the version-1 id (student|assessment|period) for migrating old records', () => {
+		expect(resultIdV1('a', 'b', 'c')).toBe('a52dd81bfd5e4e6');
+	});
+
+	it('takes a native hash that agrees with the JS one', () => {
+		const key = resultKey('s', 'c', 'a', 'p');
+		expect(resultIdOfKey(key, nodeSha)).toBe(resultId('s', 'c', 'a', 'p'));
 	});
 
 	it('agrees with node:crypto for any text, including non-ASCII', () => {
@@ -25,8 +53,9 @@ describe('resultId', () => {
 				fc.string({ unit: 'binary', maxLength: 40 }),
 				fc.string({ maxLength: 10 }),
 				fc.string({ maxLength: 10 }),
-				(s, a, p) => {
-					expect(resultId(s, a, p)).toBe(nodeSha(`${s}|${a}|${p}`).slice(0, 15));
+				fc.string({ maxLength: 10 }),
+				(s, c, a, p) => {
+					expect(resultId(s, c, a, p)).toBe(nodeSha(`${s}|${c}|${a}|${p}`).slice(0, 15));
 				}
 			)
 		);

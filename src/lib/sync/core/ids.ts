@@ -1,7 +1,7 @@
 /**
  * Record ids. A `results` id derives from its natural key, so two offline
- * devices creating the result for the same student, assessment and period
- * address one record and merge instead of making two.
+ * devices creating the result for the same student, class, assessment and
+ * period address one record and merge instead of making two.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 
@@ -66,13 +66,43 @@ export function sha256Hex(text: string): string {
 	return toHex(sha256(utf8Bytes(text)));
 }
 
+/** The natural key of a result (wire version 2), as the text its id hashes. */
+export function resultKey(
+	studentId: string,
+	classId: string,
+	assessmentId: string,
+	periodId: string
+): string {
+	return studentId + '|' + classId + '|' + assessmentId + '|' + periodId;
+}
+
 /**
- * The id of the `results` row for (student, assessment, period): the first 15
- * hex digits of SHA-256 of `<student>|<assessment>|<period>` (UTF-8). Hex is
- * inside PocketBase's id alphabet.
+ * The id of the `results` row for (student, class, assessment, period): the
+ * first 15 hex digits of SHA-256 of `<student>|<class>|<assessment>|<period>`
+ * (UTF-8; see resultKey). A result belongs to the class it was recorded in, so
+ * a student in two classes has one result per class. Hex is inside
+ * PocketBase's id alphabet.
  */
-export function resultId(studentId: string, assessmentId: string, periodId: string): string {
-	return sha256Hex(studentId + '|' + assessmentId + '|' + periodId).slice(0, RECORD_ID_LENGTH);
+export function resultId(
+	studentId: string,
+	classId: string,
+	assessmentId: string,
+	periodId: string
+): string {
+	return resultIdOfKey(resultKey(studentId, classId, assessmentId, periodId));
+}
+
+/** The result id of a natural key's text, with an optional native SHA-256 (the server's). */
+export function resultIdOfKey(key: string, hash: (text: string) => string = sha256Hex): string {
+	return hash(key).slice(0, RECORD_ID_LENGTH);
+}
+
+/**
+ * The id a result had under wire version 1 (`<student>|<assessment>|<period>`),
+ * only to find records and queued ops made before the key named the class.
+ */
+export function resultIdV1(studentId: string, assessmentId: string, periodId: string): string {
+	return resultIdOfKey(studentId + '|' + assessmentId + '|' + periodId);
 }
 
 /**

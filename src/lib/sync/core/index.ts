@@ -81,6 +81,9 @@ export {
 	isRecordId,
 	randomRecordId,
 	resultId,
+	resultIdOfKey,
+	resultIdV1,
+	resultKey,
 	sha256Hex,
 	toHex,
 	utf8Bytes

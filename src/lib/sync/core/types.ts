@@ -1,12 +1,15 @@
 /**
- * The wire contract of Markbook sync (version 1), shared by the device and the
+ * The wire contract of Markbook sync (version 2), shared by the device and the
  * server hooks. See ARCHITECTURE.md "The wire contract" and the README.
  *
  * Pure types only: this file is bundled into pb_hooks.
  */
 
-/** Wire protocol version a request may carry as `v` (absent means 1). */
-export const WIRE_VERSION = 1;
+/**
+ * Wire protocol version a request carries as `v` (absent means 1). Version 2
+ * put the class in a result's natural key (see resultId) and in attempts.
+ */
+export const WIRE_VERSION = 2;
 
 /**
  * A hybrid-logical-clock stamp: `<13-digit ms>:<5-digit counter>:<device id>`,

@@ -11,7 +11,7 @@ const OFFICE = { user: '', device: 'admin-ui:office@school.test' };
 const STU = 'stu000000000001';
 const CLS = 'cls000000000001';
 const PER = 'per000000000001';
-const ID = resultId(STU, RUNS.id, PER);
+const ID = resultId(STU, CLS, RUNS.id, PER);
 
 /** The storage a handler reads (records, assessments, attempts) and its counters, in memory. */
 function memoryStore(records: Record<string, WireRecord> = {}, attempts: LiveAttempt[] = []) {
@@ -143,7 +143,7 @@ describe('applyExternalEdit', () => {
 
 	it('tombstones on delete, and re-derives the best time an attempt leaves', () => {
 		const result: WireRecord = stored({
-			id: resultId(STU, SPRINT.id, PER),
+			id: resultId(STU, CLS, SPRINT.id, PER),
 			assessment: SPRINT.id,
 			values: {},
 			total: null,
@@ -153,6 +153,7 @@ describe('applyExternalEdit', () => {
 		const attempt: WireRecord = {
 			id: 'att000000000001',
 			student: STU,
+			class: CLS,
 			assessment: SPRINT.id,
 			period: PER,
 			seconds: 7.5,

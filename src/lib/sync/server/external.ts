@@ -264,8 +264,8 @@ function derive(
 }
 
 /**
- * The result of an attempt's student, assessment and period with its best
- * time derived again from the live attempts as this edit leaves them (the
+ * The result of an attempt's student, class, assessment and period with its
+ * best time derived again from that class's live attempts as this edit leaves them (the
  * edited attempt is not stored yet); null when there is no such result or
  * nothing moves. Like a push, the server's derivation is not audited.
  */
@@ -275,12 +275,13 @@ function rederiveBestTime(
 	tick: () => string
 ): WireRecord | null {
 	const student = str(attempt['student']);
+	const cls = str(attempt['class']);
 	const assessment = str(attempt['assessment']);
 	const period = str(attempt['period']);
-	const result = store.getRecord('results', resultId(student, assessment, period));
+	const result = store.getRecord('results', resultId(student, cls, assessment, period));
 	if (!result) return null;
 	const seconds = store
-		.liveAttempts(student, assessment, period)
+		.liveAttempts(student, cls, assessment, period)
 		.filter((a) => a.id !== attempt.id)
 		.map((a) => a.seconds);
 	if (!attempt.deleted && typeof attempt['seconds'] === 'number') seconds.push(attempt['seconds']);
@@ -348,7 +349,12 @@ export function applyExternalEdit(
 	let record: WireRecord = { ...merged, stamps };
 	if (collection === 'results') {
 		const seconds = store
-			.liveAttempts(str(record['student']), str(record['assessment']), str(record['period']))
+			.liveAttempts(
+				str(record['student']),
+				str(record['class']),
+				str(record['assessment']),
+				str(record['period'])
+			)
 			.map((a) => a.seconds);
 		record = derive(record, seconds, store, tick, stored);
 	}

@@ -223,13 +223,14 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 			const mine = taught(userId);
 			return classesOf(studentId).some((c) => mine.indexOf(c) >= 0);
 		},
-		liveAttempts(studentId, assessmentId, periodId): LiveAttempt[] {
+		liveAttempts(studentId, classId, assessmentId, periodId): LiveAttempt[] {
 			const out: LiveAttempt[] = [];
 			for (const { collection, record: r } of records.values()) {
 				if (
 					collection === 'attempts' &&
 					r.deleted !== true &&
 					r['student'] === studentId &&
+					r['class'] === classId &&
 					r['assessment'] === assessmentId &&
 					r['period'] === periodId &&
 					typeof r['seconds'] === 'number'

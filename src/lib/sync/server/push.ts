@@ -15,7 +15,7 @@
  */
 import { applyOp, setServerFields, type Loser } from '../core/apply';
 import { isJsonObject, jsonEqual } from '../core/json';
-import { RECORD_ID_LENGTH, resultId, isRecordId } from '../core/ids';
+import { isRecordId, resultIdOfKey, resultKey } from '../core/ids';
 import { clampThroughHlc, hlcNow, isClientDeviceId, parseStamp, type HlcState } from '../core/stamp';
 import {
 	CLOCK_MAX_AHEAD_MS,
@@ -43,7 +43,8 @@ const fail = (status: number, message: string): HandlerAnswer => ({ status, body
 function checkEnvelope(body: unknown, bytes: number): HandlerAnswer | { device: string; ops: unknown[] } {
 	if (bytes > PUSH_MAX_BYTES) return fail(413, `A push may carry at most ${PUSH_MAX_BYTES} bytes; send fewer changes at a time.`);
 	if (!isJsonObject(body)) return fail(400, 'The request body must be a JSON object with "device" and "ops".');
-	const v = body['v'] === undefined ? WIRE_VERSION : body['v'];
+	// Absent means 1. Version 1 addressed results without their class; its ops cannot be applied safely.
+	const v = body['v'] === undefined ? 1 : body['v'];
 	if (v !== WIRE_VERSION) {
 		return fail(426, 'This version of Markbook cannot sync with the school server. Update the app; your unsynced edits stay on this device.');
 	}
@@ -102,7 +103,7 @@ interface PushContext {
 	assessments: Map<string, AssessmentLookup | null>;
 	/** Keys of the attempts the batch changed (made once the ops are done). */
 	touchedAttempts?: string[];
-	resultId: (studentId: string, assessmentId: string, periodId: string) => string;
+	resultId: (studentId: string, classId: string, assessmentId: string, periodId: string) => string;
 }
 
 const keyOf = (collection: string, id: string): string => collection + '/' + id;
@@ -110,11 +111,11 @@ const keyOf = (collection: string, id: string): string => collection + '/' + id;
 /** resultId, over the store's native hash when it has one, memoised for the request. */
 function resultIdOf(store: ServerStore): PushContext['resultId'] {
 	const memo = new Map<string, string>();
-	return (student, assessment, period) => {
-		const text = student + '|' + assessment + '|' + period;
+	return (student, cls, assessment, period) => {
+		const text = resultKey(student, cls, assessment, period);
 		let id = memo.get(text);
 		if (id === undefined) {
-			id = store.sha256Hex ? store.sha256Hex(text).slice(0, RECORD_ID_LENGTH) : resultId(student, assessment, period);
+			id = store.sha256Hex ? resultIdOfKey(text, store.sha256Hex) : resultIdOfKey(text);
 			memo.set(text, id);
 		}
 		return id;
@@ -220,9 +221,9 @@ function mayRead(collection: SyncedCollection, rec: WireRecord, actor: Actor, st
 		case 'classes':
 			return store.teaches(actor.id, rec.id);
 		case 'students':
-		case 'attempts':
-			return store.studentTaughtBy(str(collection === 'students' ? rec.id : rec['student']), actor.id);
+			return store.studentTaughtBy(rec.id, actor.id);
 		case 'results':
+		case 'attempts':
 		case 'observations':
 			return store.teaches(actor.id, str(rec['class']));
 		default:
@@ -246,8 +247,8 @@ function finish(ctx: PushContext): void {
 			students.push(str(rec['student']));
 		} else if (t.collection === 'attempts') {
 			students.push(str(rec['student']));
-			// A new (or withdrawn) attempt changes its result's best time, if the result exists.
-			const id = ctx.resultId(str(rec['student']), str(rec['assessment']), str(rec['period']));
+			// A new (or withdrawn) attempt changes its class's result's best time, if the result exists.
+			const id = ctx.resultId(str(rec['student']), str(rec['class']), str(rec['assessment']), str(rec['period']));
 			if (!ctx.touched.has(keyOf('results', id)) && rederive.indexOf(id) < 0) rederive.push(id);
 		}
 	});
@@ -304,6 +305,11 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 		return shape.ok ? reject(opIdOf(raw), 'malformed', 'The change could not be read.') : reject(opIdOf(raw), shape.code, shape.reason);
 	}
 	const existing = current(ctx, op.collection, op.record);
+	// A record of a class the teacher does not teach is refused before validation,
+	// whose answers (immutable_field…) would show what that record holds.
+	if (existing && CLASS_RECORDS.indexOf(op.collection) >= 0 && !store.teaches(actor.id, str(existing['class']))) {
+		return reject(op.id, NOT_YOUR_CLASS.code, NOT_YOUR_CLASS.reason);
+	}
 	const assessment = assessmentFor(op, existing, ctx);
 	if (assessment && !assessment.ok) return reject(op.id, assessment.code, assessment.reason);
 	const gone = deletedParent(op, existing, ctx);
@@ -412,6 +418,8 @@ interface Denial {
 }
 
 const UNKNOWN_PERIOD: Denial = { code: 'unknown_period', reason: 'That term or period does not exist on the school server.' };
+/** Collections whose records belong to one class (`class`): only its teachers write them. */
+const CLASS_RECORDS: readonly SyncedCollection[] = ['results', 'attempts', 'observations'];
 const NOT_YOUR_CLASS: Denial = { code: 'not_your_class', reason: 'You do not teach this class, so you cannot record results for it.' };
 
 /** Who may write what; mirrors the API rules in pb_migrations. May fill in `by`. */
@@ -437,8 +445,8 @@ function authorize(
 				if (!store.studentInClass(student, classId)) {
 					return { code: 'not_in_class', reason: 'That student is not in this class.' };
 				}
-				if (recordId !== ctx.resultId(student, pick('assessment'), pick('period'))) {
-					return { code: 'bad_record_id', reason: 'The result id does not match its student, assessment and period.' };
+				if (recordId !== ctx.resultId(student, classId, pick('assessment'), pick('period'))) {
+					return { code: 'bad_record_id', reason: 'The result id does not match its student, class, assessment and period.' };
 				}
 				// Records are written with SQL, not PocketBase's save: relations are checked here.
 				if (!current(ctx, 'periods', pick('period'))) return UNKNOWN_PERIOD;
@@ -457,12 +465,19 @@ function authorize(
 			}
 			return claimAuthor(fields, existing, actor);
 		}
-		case 'attempts':
-			if (!store.studentTaughtBy(pick('student'), actor.id)) {
-				return { code: 'not_your_student', reason: 'That student is not in a class you teach.' };
+		case 'attempts': {
+			// An attempt belongs to the class it was timed in, like its result:
+			// another class's teacher neither adds to nor withdraws from it.
+			const classId = pick('class');
+			if (!store.teaches(actor.id, classId)) return NOT_YOUR_CLASS;
+			if (!existing) {
+				if (!store.studentInClass(pick('student'), classId)) {
+					return { code: 'not_in_class', reason: 'That student is not in this class.' };
+				}
+				if (!current(ctx, 'periods', pick('period'))) return UNKNOWN_PERIOD;
 			}
-			if (!existing && !current(ctx, 'periods', pick('period'))) return UNKNOWN_PERIOD;
 			return claimAuthor(fields, existing, actor);
+		}
 		case 'conflicts':
 			if (!existing || existing['user'] !== actor.id) {
 				return { code: 'not_yours', reason: 'That conflict notice belongs to another teacher.' };
@@ -492,15 +507,15 @@ function serverStamp(ctx: PushContext): string {
 /** Recomputes total, level and best_time of a result (`owned`: in place). */
 function derive(record: WireRecord, assessment: Assessment, ctx: PushContext, owned: boolean): WireRecord {
 	const values = isJsonObject(record['values']) ? (record['values'] as { [key: string]: Json }) : null;
-	const seconds = attemptSeconds(str(record['student']), assessment.id, str(record['period']), ctx);
+	const seconds = attemptSeconds(str(record['student']), str(record['class']), assessment.id, str(record['period']), ctx);
 	const derived = deriveResult(assessment, values, seconds);
 	const fields = { total: derived.total, level: derived.level, best_time: derived.best_time };
 	return setServerFields(record, fields, serverStamp(ctx), { canonical: false, owned });
 }
 
-/** Seconds of the live attempts of a key: the stored ones, as this batch left them. */
-function attemptSeconds(student: string, assessment: string, period: string, ctx: PushContext): number[] {
-	const live: LiveAttempt[] = ctx.store.liveAttempts(student, assessment, period).filter((a) => !ctx.touched.has(keyOf('attempts', a.id)));
+/** Seconds of the live attempts of a result's key (its class's only): the stored ones, as this batch left them. */
+function attemptSeconds(student: string, cls: string, assessment: string, period: string, ctx: PushContext): number[] {
+	const live: LiveAttempt[] = ctx.store.liveAttempts(student, cls, assessment, period).filter((a) => !ctx.touched.has(keyOf('attempts', a.id)));
 	const seconds = live.map((a) => a.seconds);
 	if (!ctx.touchedAttempts) {
 		ctx.touchedAttempts = [];
@@ -510,7 +525,7 @@ function attemptSeconds(student: string, assessment: string, period: string, ctx
 	}
 	ctx.touchedAttempts.forEach((key) => {
 		const a = ctx.records.get(key) as WireRecord;
-		if (a.deleted !== true && a['student'] === student && a['assessment'] === assessment && a['period'] === period && typeof a['seconds'] === 'number') {
+		if (a.deleted !== true && a['student'] === student && a['class'] === cls && a['assessment'] === assessment && a['period'] === period && typeof a['seconds'] === 'number') {
 			seconds.push(a['seconds']);
 		}
 	});

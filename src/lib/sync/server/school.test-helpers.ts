@@ -6,7 +6,14 @@
  */
 import { resultId } from '../core/ids';
 import { formatStamp } from '../core/stamp';
-import type { Json, Op, OpResult, SyncedCollection, WireRecord } from '../core/types';
+import {
+	WIRE_VERSION,
+	type Json,
+	type Op,
+	type OpResult,
+	type SyncedCollection,
+	type WireRecord
+} from '../core/types';
 import { createMemoryStore, type MemoryStore } from './memory-store';
 import { handlePull } from './pull';
 import { handlePush } from './push';
@@ -103,7 +110,7 @@ export function createSchool(): School {
 		store,
 		clock,
 		push(user, device, ops) {
-			const body = JSON.parse(JSON.stringify({ device, ops })) as unknown;
+			const body = JSON.parse(JSON.stringify({ v: WIRE_VERSION, device, ops })) as unknown;
 			const answer = handlePush(body, JSON.stringify(body).length, actor(user), store);
 			return JSON.parse(JSON.stringify(answer)) as { status: number; body: PushBody };
 		},
@@ -165,7 +172,7 @@ export function opMaker(device: string, startMs = T0 + 5_000) {
 /** The id and creating fields of a result. */
 export function resultOf(student: string, cls: string, assessment = A) {
 	return {
-		id: resultId(student, assessment, P),
+		id: resultId(student, cls, assessment, P),
 		key: { student, class: cls, assessment, period: P }
 	};
 }

@@ -92,8 +92,16 @@ export interface ServerStore {
 	studentInClass(studentId: string, classId: string): boolean;
 	/** Whether the student is in any class the user teaches. */
 	studentTaughtBy(studentId: string, userId: string): boolean;
-	/** The live (not deleted) attempts of one student, assessment and period, as stored. */
-	liveAttempts(studentId: string, assessmentId: string, periodId: string): LiveAttempt[];
+	/**
+	 * The live (not deleted) attempts of one student in one class, assessment
+	 * and period, as stored: what that class's result derives its best time from.
+	 */
+	liveAttempts(
+		studentId: string,
+		classId: string,
+		assessmentId: string,
+		periodId: string
+	): LiveAttempt[];
 	/**
 	 * Optional: loads in bulk what a push batch will read (receipts, records),
 	 * so the per-op reads that follow are answered from memory.

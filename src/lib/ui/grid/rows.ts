@@ -59,12 +59,17 @@ export function cellKey(studentId: string, component: string): string {
 const idCache = new Map<string, string>();
 const ID_CACHE_MAX = 5000;
 
-export function cachedResultId(student: string, assessment: string, period: string): string {
-	const k = `${student}|${assessment}|${period}`;
+export function cachedResultId(
+	student: string,
+	cls: string,
+	assessment: string,
+	period: string
+): string {
+	const k = `${student}|${cls}|${assessment}|${period}`;
 	let id = idCache.get(k);
 	if (id === undefined) {
 		if (idCache.size >= ID_CACHE_MAX) idCache.clear();
-		id = resultId(student, assessment, period);
+		id = resultId(student, cls, assessment, period);
 		idCache.set(k, id);
 	}
 	return id;
@@ -132,7 +137,7 @@ export function buildRows(
 	if (assessment.kind === 'timed') {
 		for (const a of db.list(
 			'attempts',
-			(r) => r['assessment'] === assessment.id && r['period'] === periodId
+			(r) => r['class'] === classId && r['assessment'] === assessment.id && r['period'] === periodId
 		)) {
 			const s = typeof a['seconds'] === 'number' ? a['seconds'] : NaN;
 			const student = String(a['student']);
@@ -147,7 +152,7 @@ export function buildRows(
 	cache.rows = new Map();
 	return students.map((student) => {
 		// The id is the natural key's: a direct read, no scan of every result.
-		const id = cachedResultId(student.id, assessment.id, periodId);
+		const id = cachedResultId(student.id, classId, assessment.id, periodId);
 		const found = db.get('results', id);
 		const record = found?.deleted === true ? undefined : found;
 		const times = seconds.get(student.id) ?? [];
