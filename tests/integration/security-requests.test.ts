@@ -8,7 +8,12 @@ import type PocketBase from 'pocketbase';
 import { ClientResponseError } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_IDS } from '../../scripts/lib/seed.mjs';
-import { PUSH_MAX_BYTES, PUSH_MAX_DEPTH, REST_MAX_BYTES } from '../../src/lib/sync/core/types';
+import {
+	PUSH_MAX_BYTES,
+	PUSH_MAX_DEPTH,
+	REST_MAX_BYTES,
+	WIRE_VERSION
+} from '../../src/lib/sync/core/types';
 import { SHARED_STUDENTS } from '../harness/demo';
 import { startTestServer, type TestServer } from '../harness/pocketbase';
 import { login, push } from '../harness/sync';
@@ -139,7 +144,10 @@ describe('push bodies are checked before parsing', () => {
 			`{"device":"dev_deep","ops":[{"fields":{"values":${deep}}}]}`
 		);
 		expect(nested.status).toBe(400);
-		const quoted = await push(teacher, JSON.stringify({ device: 'dev_deep', ops: [], note: deep }));
+		const quoted = await push(
+			teacher,
+			JSON.stringify({ v: WIRE_VERSION, device: 'dev_deep', ops: [], note: deep })
+		);
 		expect(quoted.status).toBe(200);
 	});
 });

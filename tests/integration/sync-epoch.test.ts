@@ -14,7 +14,7 @@ import PocketBase from 'pocketbase';
 import { describe, expect, it } from 'vitest';
 import { startPocketBase } from '../../scripts/lib/pocketbase.mjs';
 import { DEMO_SUPERUSER } from '../../scripts/lib/seed.mjs';
-import type { Json, WireRecord } from '../../src/lib/sync/core/types';
+import { WIRE_VERSION, type Json, type WireRecord } from '../../src/lib/sync/core/types';
 import { canonical, serverRecord, waitFor, useSchool, type Device } from '../harness/devices';
 import { login, pull, push, resultId, resultOp, stamp } from '../harness/sync';
 import { BALANCE, TERM1, TERM2, SHARED, SHARED_STUDENTS } from '../harness/demo';
@@ -126,7 +126,7 @@ describe('epoch', () => {
 		const wrong = await fetch(`${a.baseURL}/api/sync/push?epoch=zzzzzzzzzzzzzzzz`, {
 			method: 'POST',
 			headers: { authorization: a.authStore.token, 'content-type': 'application/json' },
-			body: JSON.stringify({ device, ops })
+			body: JSON.stringify({ v: WIRE_VERSION, device, ops })
 		});
 		expect(wrong.status).toBe(409);
 		expect(await wrong.json()).toMatchObject({ status: 409, code: 'epoch_changed', epoch });
@@ -134,7 +134,7 @@ describe('epoch', () => {
 		const right = await fetch(`${a.baseURL}/api/sync/push?epoch=${epoch}`, {
 			method: 'POST',
 			headers: { authorization: a.authStore.token, 'content-type': 'application/json' },
-			body: JSON.stringify({ device, ops })
+			body: JSON.stringify({ v: WIRE_VERSION, device, ops })
 		});
 		expect(right.status).toBe(200);
 		expect(valuesOf(await serverRecord(school.admin, 'results', c.id))).toEqual({ c1: 1 });
