@@ -3,9 +3,16 @@
  * screenshot online and offline at tablet and laptop sizes (people look at
  * them; they are not compared by pixels).
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { DEMO_IDS, LAPTOP, TABLET, deviceFor, screenshot, waitForServiceWorker } from './helpers';
+import {
+	DEMO_IDS,
+	LAPTOP,
+	TABLET,
+	deviceFor,
+	expectAxeClean,
+	screenshot,
+	waitForServiceWorker
+} from './helpers';
 import { expect, test } from './fixtures';
 
 const CLASS = DEMO_IDS.classes.shared;
@@ -57,27 +64,10 @@ const PAGES: { name: string; path: string; ready: (page: Page) => Promise<void> 
 	}
 ];
 
-async function expectNoSeriousViolations(page: Page, what: string) {
-	// @axe-core/playwright types its Page from the top-level playwright-core, a
-	// different copy from @playwright/test's nested one: same object, two types.
-	const options = { page } as unknown as ConstructorParameters<typeof AxeBuilder>[0];
-	const result = await new AxeBuilder(options)
-		.withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
-		.analyze();
-	const serious = result.violations.filter(
-		(v) => v.impact === 'serious' || v.impact === 'critical'
-	);
-	expect(
-		serious.map(
-			(v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
-		)
-	).toEqual([]);
-}
-
 test('the sign-in page has no serious accessibility violations', async ({ page }) => {
 	await page.goto('/signin');
 	await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-	await expectNoSeriousViolations(page, 'signin');
+	await expectAxeClean(page, 'signin');
 	await screenshot(page, 'signin-laptop');
 	await page.setViewportSize(TABLET);
 	await screenshot(page, 'signin-tablet');
@@ -96,7 +86,7 @@ for (const size of [
 			for (const p of PAGES) {
 				await a.page.goto(p.path);
 				await p.ready(a.page);
-				if (size.label === 'laptop') await expectNoSeriousViolations(a.page, p.name);
+				if (size.label === 'laptop') await expectAxeClean(a.page, p.name);
 				await screenshot(a.page, `${p.name}-online-${size.label}`);
 			}
 			await waitForServiceWorker(a.page);
