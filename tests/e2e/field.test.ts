@@ -93,8 +93,14 @@ async function open(
 	}
 }
 
+/** A checklist component: a group with a Demonstrated and a Not yet target. */
 function toggle(page: Page, key: string): Locator {
-	return page.locator(`button[data-component="${key}"]`);
+	return page.locator(`[data-component="${key}"]`);
+}
+
+/** One tap on a component's mark (on the mark already set, it clears). */
+function mark(page: Page, key: string, choice: 'demonstrated' | 'not_yet'): Locator {
+	return toggle(page, key).locator(`[data-choice="${choice}"]`);
 }
 
 test('field mode on a tablet-sized viewport: a whole student assessed with taps only', async ({
@@ -109,24 +115,30 @@ test('field mode on a tablet-sized viewport: a whole student assessed with taps 
 		const first = (await page.getByTestId('student-name').textContent())?.trim() ?? '';
 		expect(first).not.toBe('');
 
-		const toggles = page.locator('button[data-component]');
-		await expect(toggles).toHaveCount(5);
-		for (const t of await toggles.all()) expect(await height(t)).toBeGreaterThanOrEqual(64);
+		await expect(page.locator('[data-component]')).toHaveCount(5);
+		const targets = page.locator('[data-choice]');
+		await expect(targets).toHaveCount(10);
+		for (const t of await targets.all()) expect(await height(t)).toBeGreaterThanOrEqual(56);
 		for (const name of ['Previous student', 'Next student', 'Undo']) {
 			expect(await height(page.getByRole('button', { name }))).toBeGreaterThanOrEqual(48);
 		}
 		await screenshot(page, 'field-checklist-empty-tablet');
 
-		// A tap cycles demonstrated → not yet → not observed, in words.
+		// Each mark is one tap on its own target; a tap on the mark already set clears it.
 		const c1 = toggle(page, 'c1');
 		const label1 = (await c1.locator('.label').textContent())?.trim() ?? '';
-		await expect(c1).toHaveAccessibleName(`${label1}: not observed`);
-		await c1.tap();
-		await expect(c1).toHaveAccessibleName(`${label1}: demonstrated`);
-		await c1.tap();
-		await expect(c1).toHaveAccessibleName(`${label1}: not yet`);
-		await c1.tap();
-		await expect(c1).toHaveAccessibleName(`${label1}: not observed`);
+		await expect(c1).toHaveAccessibleName(label1);
+		await expect(c1).toHaveAttribute('data-mark', 'not_observed');
+		await expect(c1).toContainText('not observed');
+		await mark(page, 'c1', 'demonstrated').tap();
+		await expect(c1).toHaveAttribute('data-mark', 'demonstrated');
+		await expect(mark(page, 'c1', 'demonstrated')).toHaveAttribute('aria-pressed', 'true');
+		await mark(page, 'c1', 'not_yet').tap();
+		await expect(c1).toHaveAttribute('data-mark', 'not_yet');
+		await expect(mark(page, 'c1', 'not_yet')).toHaveAttribute('aria-pressed', 'true');
+		await expect(mark(page, 'c1', 'demonstrated')).toHaveAttribute('aria-pressed', 'false');
+		await mark(page, 'c1', 'not_yet').tap();
+		await expect(c1).toHaveAttribute('data-mark', 'not_observed');
 
 		// Undo walks back, one change at a time.
 		const undo = page.getByRole('button', { name: 'Undo' });
@@ -136,17 +148,16 @@ test('field mode on a tablet-sized viewport: a whole student assessed with taps 
 		await undo.tap();
 		await expect(c1).toHaveAttribute('data-mark', 'demonstrated');
 
-		// c2 not yet (two taps), the rest demonstrated.
-		await toggle(page, 'c2').tap();
-		await toggle(page, 'c2').tap();
+		// c2 not yet (one tap), the rest demonstrated.
+		await mark(page, 'c2', 'not_yet').tap();
 		await expect(toggle(page, 'c2')).toHaveAttribute('data-mark', 'not_yet');
-		await toggle(page, 'c3').tap();
-		await toggle(page, 'c4').tap();
+		await mark(page, 'c3', 'demonstrated').tap();
+		await mark(page, 'c4', 'demonstrated').tap();
 		await expect(page.getByTestId('summary')).toContainText('4 of 5 observed');
 		await screenshot(page, 'field-checklist-partly-tablet');
 
 		// The last tap completes the student: it shows, then the next student comes up.
-		await toggle(page, 'c5').tap();
+		await mark(page, 'c5', 'demonstrated').tap();
 		await expect(toggle(page, 'c5')).toHaveAttribute('data-mark', 'demonstrated');
 		await expect(page.getByTestId('field-message')).toContainText('All observed');
 		await expect(page.getByTestId('position')).toHaveText('2 of 25');
@@ -157,7 +168,7 @@ test('field mode on a tablet-sized viewport: a whole student assessed with taps 
 		await undo.tap();
 		await expect(page.getByTestId('position')).toHaveText('1 of 25');
 		await expect(toggle(page, 'c5')).toHaveAttribute('data-mark', 'not_observed');
-		await toggle(page, 'c5').tap();
+		await mark(page, 'c5', 'demonstrated').tap();
 		await expect(page.getByTestId('position')).toHaveText('2 of 25');
 
 		// Back to the first student: everything as tapped, saved and synced.
@@ -196,7 +207,7 @@ test('field mode on a tablet-sized viewport: a whole student assessed with taps 
 		// Switching auto-advance off keeps a completed student on screen.
 		await page.getByLabel('Auto-advance when all observed').tap();
 		await page.getByRole('button', { name: 'Next student' }).tap();
-		for (const key of ['c1', 'c2', 'c3', 'c4', 'c5']) await toggle(page, key).tap();
+		for (const key of ['c1', 'c2', 'c3', 'c4', 'c5']) await mark(page, key, 'demonstrated').tap();
 		await page.waitForTimeout(1500);
 		await expect(page.getByTestId('position')).toHaveText('2 of 25');
 		await page.getByLabel('Auto-advance when all observed').tap();
@@ -389,9 +400,8 @@ test('the student report shows the period’s results and notes, and prints clea
 		// Something to report: a checklist, an item score and a grade in Term 3.
 		await open(page, BANKSIA, 'Field mode', { assessment: skip, period: term3, student });
 		await page.getByLabel('Auto-advance when all observed').uncheck();
-		for (const key of ['c1', 'c2', 'c3']) await toggle(page, key).click();
-		await toggle(page, 'c4').click();
-		await toggle(page, 'c4').click();
+		for (const key of ['c1', 'c2', 'c3']) await mark(page, key, 'demonstrated').click();
+		await mark(page, 'c4', 'not_yet').click();
 		await expect(toggle(page, 'c4')).toHaveAttribute('data-mark', 'not_yet');
 		await page.getByLabel('Assessment').selectOption(ASSESSMENTS['grade'] as string);
 		await page.getByRole('button', { name: 'Grade: A', exact: true }).click();
