@@ -10,7 +10,7 @@
  * They work in 3 Banksia on Overarm throw (grid, Term 1; field, Term 2), which
  * no other browser test touches.
  */
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { DEMO_IDS, demoUser, office, screenshot, signIn, waitForSynced } from './helpers';
 import { expect, test } from './fixtures';
 
@@ -34,7 +34,7 @@ declare global {
 
 /** A touch device whose pages record layout shifts from their first paint. */
 async function tablet(
-	browser: import('@playwright/test').Browser,
+	browser: Browser,
 	baseURL: string,
 	viewport: { width: number; height: number }
 ): Promise<{ context: BrowserContext; page: Page }> {
@@ -118,10 +118,7 @@ test('grid on a landscape tablet: rapid taps land on the intended cells and noth
 			await page.waitForTimeout(200);
 		}
 		for (const k of keys) {
-			await expect(page.locator(`[data-cell="${target}:${k}"]`)).toHaveAttribute(
-				'data-value',
-				'1'
-			);
+			await expect(page.locator(`[data-cell="${target}:${k}"]`)).toHaveAttribute('data-value', '1');
 		}
 		await waitForSynced(page);
 		await page.waitForTimeout(500); // the save marks settle after the sync

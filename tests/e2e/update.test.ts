@@ -22,7 +22,11 @@ test('a new version is offered on a page opened at a deep URL, and applied once 
 	const root = mkdtempSync(join(tmpdir(), 'markbook-update-'));
 	const publicDir = join(root, 'public');
 	cpSync(PUBLIC_DIR, publicDir, { recursive: true });
-	const server = await startPocketBase({ dataDir: join(root, 'data'), publicDir, superuser: DEMO_SUPERUSER });
+	const server = await startPocketBase({
+		dataDir: join(root, 'data'),
+		publicDir,
+		superuser: DEMO_SUPERUSER
+	});
 	const context = await browser.newContext({ baseURL: server.url });
 	try {
 		await seedDemoSchool(server.url);
