@@ -124,6 +124,11 @@ test('grid on a landscape tablet: rapid taps land on the intended cells and noth
 		await page.waitForTimeout(500); // the save marks settle after the sync
 		expect(await shifts(page)).toEqual([]);
 		await screenshot(page, 'steady-grid-tablet-landscape');
+		await page.setViewportSize(PORTRAIT);
+		await screenshot(page, 'steady-grid-tablet-portrait');
+		await page.setViewportSize({ width: 1440, height: 900 });
+		await screenshot(page, 'steady-grid-laptop');
+		await page.setViewportSize(LANDSCAPE);
 
 		// Keyboard bursts too (a tablet with a keyboard case, or a laptop).
 		await resetShifts(page);
