@@ -6,7 +6,7 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
 	{
-		ignores: ['build/', '.svelte-kit/', 'pb_hooks/lib/', 'pb_data/', 'node_modules/', 'test-results/', 'pocketbase/', 'tmp/', 'bench/.build/', 'bench/node_modules/']
+		ignores: ['build/', '.svelte-kit/', 'pb_hooks/lib/', 'pb_data/', 'node_modules/', 'test-results/', 'pocketbase/', 'dist/', 'tmp/', 'bench/.build/', 'bench/node_modules/']
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,

@@ -7,14 +7,16 @@
 //   - automigrate and hooks watching are off unless MARKBOOK_DEV=1, so a
 //     production server never writes migration files or restarts itself;
 //   - a soft memory limit for Go's garbage collector (see memoryLimit) and
-//     fewer idle database connections (see idleConns).
+//     fewer idle database connections (see idleConns);
+//   - a release's folders beside the binary are its defaults, checked before
+//     `serve` (folders.go), and the first run fills in the school's settings
+//     (firstrun.go).
 package main
 
 import (
 	"log"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 
 	"github.com/pocketbase/dbx"
@@ -44,17 +46,25 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	app := pocketbase.NewWithConfig(pocketbase.Config{DataMaxIdleConns: idleConns, DBConnect: connectDB})
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DataMaxIdleConns: idleConns,
+		DBConnect:        connectDB,
+		DefaultDataDir:   besideExecutable(dataFolder),
+	})
+	app.RootCmd.Version = versionString()
 	dev := os.Getenv("MARKBOOK_DEV") == "1"
 
 	var hooksDir, migrationsDir, publicDir string
 	var hooksPool int
 	flags := app.RootCmd.PersistentFlags()
-	flags.StringVar(&hooksDir, "hooksDir", "", "the directory with the JS app hooks")
+	flags.StringVar(&hooksDir, "hooksDir", besideExecutableIfExists(hooksFolder), "the directory with the JS app hooks")
 	flags.IntVar(&hooksPool, "hooksPool", 15, "the total prewarm goja.Runtime instances for the JS app hooks")
-	flags.StringVar(&migrationsDir, "migrationsDir", "", "the directory with the JS migrations")
-	flags.StringVar(&publicDir, "publicDir", defaultPublicDir(), "the directory with the built app to serve")
+	flags.StringVar(&migrationsDir, "migrationsDir", besideExecutableIfExists(migrationsFolder), "the directory with the JS migrations")
+	flags.StringVar(&publicDir, "publicDir", besideExecutable(publicFolder), "the directory with the built app to serve")
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
+	exitUnlessFoldersPresent(app, hooksDir, migrationsDir, publicDir)
+	var refused error
+	registerFirstRun(app, &refused)
 
 	jsvm.MustRegister(app, jsvm.Config{
 		MigrationsDir: migrationsDir,
@@ -83,6 +93,9 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+	if refused != nil {
+		os.Exit(1) // the reason is already printed
+	}
 }
 
 // connectDB opens a database as PocketBase's DefaultDBConnect does, with a
@@ -93,9 +106,4 @@ func main() {
 func connectDB(dbPath string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8000)"
 	return dbx.Open("sqlite", dbPath+pragmas)
-}
-
-// defaultPublicDir is pb_public beside the executable, as in PocketBase.
-func defaultPublicDir() string {
-	return filepath.Join(filepath.Dir(os.Args[0]), "pb_public")
 }

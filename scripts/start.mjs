@@ -15,12 +15,20 @@ const port = Number(process.env.PORT ?? 8090);
 const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = resolve(PROJECT_ROOT, process.env.PB_DATA_DIR ?? 'pb_data');
 const firstRun = !existsSync(join(dataDir, 'data.db'));
+const shown = host === '0.0.0.0' ? `http://localhost:${port}` : `http://${host}:${port}`;
 
 const server = await startPocketBase({
 	port,
 	host,
 	dataDir,
 	stdio: 'inherit',
+	// The demo school's first-run settings (pocketbase/firstrun.go), so the
+	// server does not stop to ask for them; the environment still wins.
+	env: {
+		MARKBOOK_SCHOOL_NAME: process.env.MARKBOOK_SCHOOL_NAME ?? 'Markbook Demo School',
+		MARKBOOK_PUBLIC_URL: process.env.MARKBOOK_PUBLIC_URL ?? shown,
+		MARKBOOK_OFFICE_EMAIL: process.env.MARKBOOK_OFFICE_EMAIL ?? DEMO_SUPERUSER.email
+	},
 	// Only on the first run: a second start must not reset a password the
 	// office has since changed in the admin UI.
 	...(firstRun ? { superuser: DEMO_SUPERUSER } : {})
@@ -30,7 +38,6 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 const seeded = await seedDemoSchool(server.url);
-const shown = host === '0.0.0.0' ? `http://localhost:${port}` : server.url;
 const pad = (s, n) => s.padEnd(n);
 console.log(`
 Markbook is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; ${seeded.created ? 'demo school seeded' : 'demo school already there'}).

@@ -4,7 +4,8 @@
 // transaction that made them committed. Each subscribed client gets only the
 // records its user may read (the API rules' scope: a teacher the classes they
 // teach and those classes' students and records, a coordinator everything,
-// conflicts their own), computed once per user per broadcast.
+// conflicts their own: the shared table, src/lib/domain/access.ts), computed
+// once per user per broadcast.
 //
 // Why a topic of our own instead of PocketBase's record events: the sync store
 // writes with bulk SQL (see sql.js), which PocketBase does not see; and one
@@ -60,35 +61,14 @@ function studentClasses(app, studentId, cache) {
 	return cache[studentId];
 }
 
-function anyTaught(scope, classes) {
-	if (!Array.isArray(classes)) return false;
-	for (const c of classes) if (scope.classes[c]) return true;
-	return false;
-}
-
-/** Whether a user with `scope` may read the change (mirrors pb_migrations' list rules). */
-function visible(app, scope, change, students) {
-	const r = change.record;
-	if (change.collection === 'conflicts') return scope.user !== '' && r.user === scope.user;
-	if (scope.all) return true;
-	switch (change.collection) {
-		case 'periods':
-		case 'assessments':
-			return true;
-		case 'classes':
-			return (
-				!!scope.classes[r.id] || (Array.isArray(r.teachers) && r.teachers.indexOf(scope.user) >= 0)
-			);
-		case 'students':
-			return anyTaught(scope, r.classes);
-		case 'results':
-		case 'observations':
-			return !!scope.classes[r.class];
-		case 'attempts':
-			return anyTaught(scope, studentClasses(app, r.student, students));
-		default:
-			return false;
-	}
+/** The shared table's reader (src/lib/domain/access.ts) for a scope. */
+function readerOf(app, scope, students) {
+	return {
+		user: scope.user,
+		all: scope.all,
+		teaches: (classId) => !!(scope.classes && scope.classes[classId]),
+		classesOfStudent: (studentId) => studentClasses(app, studentId, students)
+	};
 }
 
 /**
@@ -99,6 +79,7 @@ function visible(app, scope, change, students) {
 function broadcast(app, changes) {
 	if (!changes || changes.length === 0) return;
 	try {
+		const lib = require(`${__hooks}/lib/markbook.js`);
 		const clients = app.subscriptionsBroker().clients();
 		const scopes = {};
 		const students = {};
@@ -113,7 +94,8 @@ function broadcast(app, changes) {
 			// Clients of one user see the same changes: build their messages once.
 			const key = scope.all ? 'all:' + scope.user : scope.user;
 			if (!sent[key]) {
-				const mine = changes.filter((c) => visible(app, scope, c, students));
+				const reader = readerOf(app, scope, students);
+				const mine = changes.filter((c) => lib.mayRead(c.collection, c.record, reader));
 				const messages = [];
 				for (let i = 0; i < mine.length; i += PER_MESSAGE) {
 					messages.push(

@@ -47,20 +47,6 @@ function firstOrNull(app, collection, key, value) {
 	}
 }
 
-/**
- * What a teacher may read, per collection, in SQL over the classes they teach
- * ({:classes}, a JSON array); mirrors the list rules in pb_migrations.
- */
-const TAUGHT = 'SELECT value FROM json_each({:classes})';
-const SQL_SCOPES = {
-	classes: 'id IN (' + TAUGHT + ')',
-	students: 'EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(students.classes) THEN students.classes ELSE \'[]\' END) c WHERE c.value IN (' + TAUGHT + '))',
-	results: '`class` IN (' + TAUGHT + ')',
-	observations: '`class` IN (' + TAUGHT + ')',
-	attempts:
-		'student IN (SELECT s.id FROM students s, json_each(CASE WHEN json_valid(s.classes) THEN s.classes ELSE \'[]\' END) c WHERE c.value IN (' + TAUGHT + '))'
-};
-
 function createStore(app) {
 	const sql = require(`${__hooks}/sync/sql.js`);
 	const state = app.findRecordById('sync_state', STATE_ID);
@@ -108,6 +94,15 @@ function createStore(app) {
 
 	return {
 		now: () => Date.now(),
+		// The data's epoch (kept in sync_state by the epoch work); '' until it exists.
+		epoch() {
+			try {
+				const value = state.get('epoch');
+				return typeof value === 'string' ? value : '';
+			} catch (_) {
+				return '';
+			}
+		},
 		loadHlc: () => hlc,
 		saveHlc: (next) => {
 			hlc = next;
@@ -118,12 +113,16 @@ function createStore(app) {
 		prefetch(plan) {
 			if (plan.opIds.length > 0) {
 				for (const id of plan.opIds) cache.receipts[id] = null;
-				const rows = arrayOf(new DynamicModel({ op_id: '', result: '' }));
+				const rows = arrayOf(new DynamicModel({ op_id: '', user: '', device: '', collection: '', record: '', result: '' }));
 				app.db()
-					.newQuery('SELECT op_id, result FROM sync_receipts WHERE op_id IN (SELECT value FROM json_each({:ids}))')
+					.newQuery(
+						"SELECT op_id, `user`, device, COALESCE(`collection`, '') AS `collection`, COALESCE(`record`, '') AS `record`, result FROM sync_receipts WHERE op_id IN (SELECT value FROM json_each({:ids}))"
+					)
 					.bind({ ids: JSON.stringify(plan.opIds) })
 					.all(rows);
-				for (const r of rows) cache.receipts[r.op_id] = JSON.parse(r.result);
+				for (const r of rows) {
+					cache.receipts[r.op_id] = { user: r.user, device: r.device, collection: r.collection, record: r.record, result: JSON.parse(r.result) };
+				}
 			}
 			for (const { collection, ids } of plan.records) {
 				for (const id of ids) {
@@ -144,16 +143,32 @@ function createStore(app) {
 		},
 		putRecord: bufferRecord,
 
+		// A receipt with its owner (user, device) and the record its op named.
 		getReceipt(opId) {
 			if (!(opId in cache.receipts)) {
 				const r = firstOrNull(app, 'sync_receipts', 'op_id', opId);
-				cache.receipts[opId] = r ? jsonField(r, 'result') : null;
+				cache.receipts[opId] = r
+					? {
+							user: r.getString('user'),
+							device: r.getString('device'),
+							collection: r.getString('collection'),
+							record: r.getString('record'),
+							result: jsonField(r, 'result')
+						}
+					: null;
 			}
 			return cache.receipts[opId];
 		},
-		putReceipt(opId, user, deviceId, result) {
-			pending.receipts.push({ op_id: opId, user, device: deviceId, result });
-			cache.receipts[opId] = result;
+		putReceipt(opId, receipt) {
+			pending.receipts.push({
+				op_id: opId,
+				user: receipt.user,
+				device: receipt.device,
+				collection: receipt.collection,
+				record: receipt.record,
+				result: receipt.result
+			});
+			cache.receipts[opId] = receipt;
 		},
 		sha256Hex: (text) => $security.sha256(text),
 
@@ -269,18 +284,17 @@ function createStore(app) {
 
 		pageSince(since, limit, scope) {
 			const lib = require(`${__hooks}/lib/markbook.js`);
-			const parts = lib.SYNCED_COLLECTIONS.map((collection) => {
-				if (collection === 'conflicts') return { collection, where: '`user` = {:user}' };
-				return { collection, where: !scope.all && SQL_SCOPES[collection] ? SQL_SCOPES[collection] : '' };
-			});
+			// Who reads what: the shared table (src/lib/domain/access.ts).
+			const parts = lib.SYNCED_COLLECTIONS.map((collection) => ({ collection, where: lib.readSql(collection, scope) }));
 			return sql.pageWire(app, parts, { since, user: scope.user, classes: JSON.stringify(scope.classes || []) }, limit);
 		},
 		changesSince(collection, since, limit, scope) {
 			// One SQL query building the wire JSON (sql.js); the scope is the list of
 			// classes the teacher teaches (scope.classes), as the API rules have it.
+			const lib = require(`${__hooks}/lib/markbook.js`);
 			let where = 'seq > {:since}';
-			if (collection === 'conflicts') where += ' AND `user` = {:user}';
-			else if (!scope.all && SQL_SCOPES[collection]) where += ' AND (' + SQL_SCOPES[collection] + ')';
+			const scoped = lib.readSql(collection, scope);
+			if (scoped) where += ' AND (' + scoped + ')';
 			const params = { since, user: scope.user, classes: JSON.stringify(scope.classes || []) };
 			return sql.selectWire(app, collection, where, params, ' ORDER BY seq LIMIT ' + Math.max(0, Math.floor(limit)));
 		},

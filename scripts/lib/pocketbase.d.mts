@@ -6,6 +6,11 @@ export const HOOKS_DIR: string;
 export const PUBLIC_DIR: string;
 export function pinnedVersion(): string;
 export function ensurePocketBaseBinary(options?: { log?: (message: string) => void }): string;
+export function buildPocketBase(options: {
+	output: string;
+	goarch?: string;
+	version?: string;
+}): void;
 export function freePort(): Promise<number>;
 export function runPocketBase(args: string[], options?: { bin?: string }): string;
 export function dirFlags(dataDir: string, options?: { publicDir?: string }): string[];

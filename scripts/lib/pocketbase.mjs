@@ -2,7 +2,7 @@
 // the test harness, Playwright's global setup and the benchmarks, so there is
 // one way to run the server.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GO_MODULE_DIR = join(PROJECT_ROOT, 'pocketbase');
 const BUILT_BINARY = join(GO_MODULE_DIR, 'pocketbase');
-/** Records which go.mod/go.sum the binary was built from. */
+/** Records which sources (go.mod, go.sum, the .go files) the binary was built from. */
 const BUILT_STAMP = join(GO_MODULE_DIR, '.built-version');
 
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'pb_migrations');
@@ -21,13 +21,18 @@ export const PUBLIC_DIR = join(PROJECT_ROOT, 'build');
 export function pinnedVersion() {
 	const gomod = readFileSync(join(GO_MODULE_DIR, 'go.mod'), 'utf8');
 	const match = /github\.com\/pocketbase\/pocketbase (v[\d.]+)/.exec(gomod);
-	if (!match) throw new Error('pocketbase/go.mod does not require github.com/pocketbase/pocketbase');
+	if (!match)
+		throw new Error('pocketbase/go.mod does not require github.com/pocketbase/pocketbase');
 	return match[1];
 }
 
+/** Every source the binary is built from: go.mod, go.sum and each .go file. */
 function sourceFingerprint() {
-	return ['go.mod', 'go.sum', 'main.go']
-		.map((f) => readFileSync(join(GO_MODULE_DIR, f), 'utf8'))
+	const sources = readdirSync(GO_MODULE_DIR)
+		.filter((f) => f.endsWith('.go'))
+		.sort();
+	return ['go.mod', 'go.sum', ...sources]
+		.map((f) => f + '\0' + readFileSync(join(GO_MODULE_DIR, f), 'utf8'))
 		.join('\0');
 }
 
@@ -37,11 +42,16 @@ function sourceFingerprint() {
  */
 export function ensurePocketBaseBinary({ log = console.log } = {}) {
 	if (process.env.PB_BIN) {
-		if (!existsSync(process.env.PB_BIN)) throw new Error(`PB_BIN=${process.env.PB_BIN} does not exist`);
+		if (!existsSync(process.env.PB_BIN))
+			throw new Error(`PB_BIN=${process.env.PB_BIN} does not exist`);
 		return process.env.PB_BIN;
 	}
 	const fingerprint = sourceFingerprint();
-	if (existsSync(BUILT_BINARY) && existsSync(BUILT_STAMP) && readFileSync(BUILT_STAMP, 'utf8') === fingerprint) {
+	if (
+		existsSync(BUILT_BINARY) &&
+		existsSync(BUILT_STAMP) &&
+		readFileSync(BUILT_STAMP, 'utf8') === fingerprint
+	) {
 		return BUILT_BINARY;
 	}
 	const go = spawnSync('go', ['version'], { encoding: 'utf8' });
@@ -52,28 +62,51 @@ export function ensurePocketBaseBinary({ log = console.log } = {}) {
 				'  or set PB_BIN to an existing PocketBase binary built from ./pocketbase.'
 		);
 	}
-	const version = pinnedVersion();
-	log(`Building PocketBase ${version} with ${go.stdout.trim()} (first run only; about two minutes)…`);
+	log(
+		`Building PocketBase ${pinnedVersion()} with ${go.stdout.trim()} (first run only; about two minutes)…`
+	);
+	buildPocketBase({ output: BUILT_BINARY });
+	writeFileSync(BUILT_STAMP, fingerprint);
+	return BUILT_BINARY;
+}
+
+/**
+ * `go build` the server from ./pocketbase into `output`, for Linux on `goarch`
+ * (default: this machine's), with PocketBase's version stamped and, for a
+ * release, Markbook's (`markbook --version`). Pure Go (modernc SQLite), so
+ * CGO is off and any GOARCH cross-compiles.
+ *
+ * @param {{ output: string, goarch?: string, version?: string }} options
+ */
+export function buildPocketBase({ output, goarch, version }) {
+	const ldflags = [
+		'-s',
+		'-w',
+		`-X github.com/pocketbase/pocketbase.Version=${pinnedVersion().slice(1)}`
+	];
+	if (version) ldflags.push(`-X main.version=${version}`);
 	const build = spawnSync(
 		'go',
-		[
-			'build',
-			'-trimpath',
-			'-ldflags',
-			`-s -w -X github.com/pocketbase/pocketbase.Version=${version.slice(1)}`,
-			'-o',
-			BUILT_BINARY,
-			'.'
-		],
+		['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', output, '.'],
 		{
 			cwd: GO_MODULE_DIR,
 			stdio: 'inherit',
-			env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' }
+			env: {
+				...process.env,
+				GOTOOLCHAIN: 'local',
+				CGO_ENABLED: '0',
+				GOFLAGS: '-mod=readonly',
+				...(goarch ? { GOOS: 'linux', GOARCH: goarch } : {})
+			}
 		}
 	);
+	if (build.error?.code === 'ENOENT') {
+		throw new Error('Building PocketBase needs Go 1.26 or newer on PATH (https://go.dev/dl/).', {
+			cause: build.error
+		});
+	}
+	if (build.error) throw build.error;
 	if (build.status !== 0) throw new Error(`go build of PocketBase failed (exit ${build.status})`);
-	writeFileSync(BUILT_STAMP, fingerprint);
-	return BUILT_BINARY;
 }
 
 /** A TCP port nobody listens on right now, on loopback. */
@@ -123,11 +156,17 @@ export async function startPocketBase(options) {
 	const port = options.port ?? (await freePort());
 	const host = options.host ?? '127.0.0.1';
 	mkdirSync(options.dataDir, { recursive: true });
-	const flags = dirFlags(options.dataDir, options.publicDir ? { publicDir: options.publicDir } : {});
+	const flags = dirFlags(
+		options.dataDir,
+		options.publicDir ? { publicDir: options.publicDir } : {}
+	);
 	// Apply migrations before the superuser upsert: it needs the _superusers table.
 	runPocketBase(['migrate', 'up', ...flags], { bin });
 	if (options.superuser) {
-		runPocketBase(['superuser', 'upsert', options.superuser.email, options.superuser.password, ...flags], { bin });
+		runPocketBase(
+			['superuser', 'upsert', options.superuser.email, options.superuser.password, ...flags],
+			{ bin }
+		);
 	}
 	// PocketBase turns on dev mode (SQL echoed to the console) when its binary
 	// lives under the temp dir, as in a CI clone; a server is never in dev mode.
@@ -143,7 +182,9 @@ export async function startPocketBase(options) {
 	child.stdout?.on('data', collect);
 	child.stderr?.on('data', collect);
 	const url = `http://${host}:${port}`;
-	const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+	const exited = new Promise((resolveExit) =>
+		child.once('exit', (code, signal) => resolveExit({ code, signal }))
+	);
 
 	const deadline = Date.now() + 30_000;
 	for (;;) {

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, ensurePocketBaseBinary } from './pocketbase.mjs';
+import { PROJECT_ROOT, PUBLIC_DIR, ensurePocketBaseBinary } from './pocketbase.mjs';
 
 /** Run a command in the project root, inheriting the terminal; throw on failure. */
 export function run(command, args, { env = {} } = {}) {
@@ -33,11 +33,29 @@ export function ensureDependencies() {
 	run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
 }
 
-/** Everything a server needs: dependencies, the binary, the hooks library and the built app. */
-export function setup({ buildApp = true } = {}) {
+/** Build the app into build/. */
+export function buildApp() {
+	run('npx', ['vite', 'build', '--logLevel', 'warn']);
+}
+
+/**
+ * The app, built only when build/ has none: the server refuses to start
+ * without an app to serve (pocketbase/folders.go), even where a test or a
+ * benchmark only uses the API.
+ */
+export function ensureAppBuilt() {
+	if (!existsSync(join(PUBLIC_DIR, 'index.html'))) buildApp();
+}
+
+/**
+ * Everything a server needs: dependencies, the binary, the hooks library and
+ * the app (rebuilt, or with `rebuildApp: false` only when missing).
+ */
+export function setup({ buildApp: rebuildApp = true } = {}) {
 	ensureDependencies();
 	const bin = ensurePocketBaseBinary();
 	run(process.execPath, ['scripts/build-hooks.mjs']);
-	if (buildApp) run('npx', ['vite', 'build', '--logLevel', 'warn']);
+	if (rebuildApp) buildApp();
+	else ensureAppBuilt();
 	return bin;
 }

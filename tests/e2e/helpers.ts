@@ -2,6 +2,7 @@
  * What the browser tests share: signing in as a demo teacher, the office's
  * REST access, the demo ids, and screenshots into test-results/screens/.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { DEMO_IDS, DEMO_SUPERUSER, DEMO_USERS } from '../../scripts/lib/seed.mjs';
 import { expect } from './fixtures';
@@ -98,4 +99,22 @@ export async function office<T = Record<string, unknown>>(
 /** A full-page screenshot under test-results/screens/ (looked at by people, not compared). */
 export async function screenshot(page: Page, name: string): Promise<void> {
 	await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+}
+
+/** No serious or critical axe-core violations (WCAG 2.1 AA tags) on the page as it is. */
+export async function expectAxeClean(page: Page, what: string): Promise<void> {
+	// @axe-core/playwright types its Page from the top-level playwright-core, a
+	// different copy from @playwright/test's nested one: same object, two types.
+	const options = { page } as unknown as ConstructorParameters<typeof AxeBuilder>[0];
+	const result = await new AxeBuilder(options)
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
+		.analyze();
+	const serious = result.violations.filter(
+		(v) => v.impact === 'serious' || v.impact === 'critical'
+	);
+	expect(
+		serious.map(
+			(v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+		)
+	).toEqual([]);
 }

@@ -1,8 +1,10 @@
 // Runs once before the integration workers start: build what every test file
-// needs (the PocketBase binary, the hooks' shared library) so that parallel
-// files don't race to build it.
+// needs (the PocketBase binary, the hooks' shared library, the app when
+// missing: `serve` refuses to start without one) so that parallel files don't
+// race to build it.
 import { execFileSync } from 'node:child_process';
 import { ensurePocketBaseBinary, PROJECT_ROOT } from '../../scripts/lib/pocketbase.mjs';
+import { ensureAppBuilt } from '../../scripts/lib/setup.mjs';
 
 export default function setup(): void {
 	ensurePocketBaseBinary();
@@ -10,4 +12,5 @@ export default function setup(): void {
 		cwd: PROJECT_ROOT,
 		stdio: 'inherit'
 	});
+	ensureAppBuilt();
 }

@@ -3,7 +3,7 @@
 // again. Inspection starts `serve` with an EMPTY migrations dir, so that serving
 // (which applies pending migrations) cannot undo what is being checked.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PocketBase, { type CollectionModel } from 'pocketbase';
@@ -20,6 +20,8 @@ const OFFICE = { email: 'office@migrations.test', password: 'migrations-test-1' 
 let root: string;
 let dataDir: string;
 let emptyDir: string;
+/** `serve` refuses to start without an app to serve; this one is a stub. */
+let publicDir: string;
 
 function pocketbase(args: string[], input?: string): string {
 	const run = spawnSync(PB_BIN, args, { cwd: PROJECT_ROOT, encoding: 'utf8', input });
@@ -31,7 +33,8 @@ function pocketbase(args: string[], input?: string): string {
 const withMigrations = (dir: string) => [
 	`--dir=${dataDir}`,
 	`--migrationsDir=${dir}`,
-	`--hooksDir=${emptyDir}`
+	`--hooksDir=${emptyDir}`,
+	`--publicDir=${publicDir}`
 ];
 
 /** The collections of the data dir, as the admin API reports them, without applying anything. */
@@ -71,7 +74,9 @@ beforeAll(() => {
 	root = mkdtempSync(join(tmpdir(), 'markbook-migrations-'));
 	dataDir = join(root, 'pb_data');
 	emptyDir = join(root, 'empty');
-	for (const dir of [dataDir, emptyDir]) mkdirSync(dir, { recursive: true });
+	publicDir = join(root, 'public');
+	for (const dir of [dataDir, emptyDir, publicDir]) mkdirSync(dir, { recursive: true });
+	writeFileSync(join(publicDir, 'index.html'), '<!doctype html><title>stub</title>');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -8,6 +8,11 @@
 // PocketBase answers a locked rule (null) with 403, an unmet create rule with
 // 400, an unmet view/update/delete rule with 404, and an unmet list rule with
 // 200 and fewer rows.
+//
+// Every write goes through one door: nobody but the office writes a synced
+// collection over REST (teachers and coordinators write through
+// /api/sync/push), so every create/update/delete cell of a synced collection
+// is 403 for every actor, while reads keep their scope.
 import type PocketBase from 'pocketbase';
 import { ClientResponseError, type RecordModel } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -47,6 +52,13 @@ async function outcome(request: Promise<unknown>): Promise<Outcome> {
 }
 
 const login = (key: SignedIn) => DEMO_USERS.find((u) => u.key === key)!;
+
+/** `[[[…0…]]]`, `depth` arrays deep. */
+function deepJson(depth: number): unknown {
+	let value: unknown = 0;
+	for (let i = 0; i < depth; i++) value = [value];
+	return value;
+}
 
 beforeAll(async () => {
 	server = await startTestServer({ seed: true });
@@ -168,7 +180,8 @@ const SEES: Record<string, Visible | typeof LOCKED> = {
 		who === 'coordinator' || studentClasses(r.student).some(teaches),
 	observations: (who, r, { teaches }) => who === 'coordinator' || teaches(r.class),
 	audit_log: (who) => who === 'coordinator',
-	devices: (who, r) => r.user === userId[who],
+	// Coordinators read every device's sync health (the Overview page).
+	devices: (who, r) => who === 'coordinator' || r.user === userId[who],
 	conflicts: (who, r) => r.user === userId[who],
 	sync_receipts: LOCKED
 };
@@ -201,7 +214,11 @@ const LISTS: Record<string, Record<SignedIn, string[]>> = {
 		coordinator: ['observationShared', 'observationOwnA', 'observationOwnB']
 	},
 	audit_log: { teacherA: [], teacherB: [], coordinator: ['audit'] },
-	devices: { teacherA: ['deviceA', 'deviceAOff'], teacherB: ['deviceB'], coordinator: ['deviceC'] },
+	devices: {
+		teacherA: ['deviceA', 'deviceAOff'],
+		teacherB: ['deviceB'],
+		coordinator: ['deviceA', 'deviceAOff', 'deviceB', 'deviceC']
+	},
 	conflicts: { teacherA: ['conflictA'], teacherB: ['conflictB'], coordinator: ['conflictC'] },
 	users: {
 		teacherA: ['user_teacherA', 'user_teacherB', 'user_coordinator'],
@@ -301,9 +318,9 @@ const VIEWS: Record<string, Record<Actor, Outcome>> = {};
 		observationOwnA: allow('teacherA', 'coordinator'),
 		observationOwnB: allow('teacherB', 'coordinator'),
 		audit: allow('coordinator'),
-		deviceA: allow('teacherA'),
-		deviceAOff: allow('teacherA'),
-		deviceB: allow('teacherB'),
+		deviceA: allow('teacherA', 'coordinator'),
+		deviceAOff: allow('teacherA', 'coordinator'),
+		deviceB: allow('teacherB', 'coordinator'),
 		deviceC: allow('coordinator'),
 		conflictA: allow('teacherA'),
 		conflictB: allow('teacherB'),
@@ -440,7 +457,7 @@ const CREATES: {
 			period: periodOf(a),
 			values: { c1: 1 }
 		}),
-		expect: only('teacherA', 'teacherB')
+		expect: all(403) // teachers write through /api/sync/push
 	},
 	{
 		collection: 'results',
@@ -451,7 +468,7 @@ const CREATES: {
 			assessment: ASSESS.hop,
 			period: periodOf(a)
 		}),
-		expect: only('teacherA')
+		expect: all(403) // teachers write through /api/sync/push
 	},
 	{
 		collection: 'results',
@@ -462,7 +479,32 @@ const CREATES: {
 			assessment: ASSESS.skip,
 			period: periodOf(a)
 		}),
-		expect: only()
+		expect: all(403) // teachers write through /api/sync/push
+	},
+	{
+		collection: 'results',
+		what: 'a result in the shared class with stamps of their own (year 9999)',
+		payload: (a) => ({
+			student: STUDENTS[4],
+			class: CLASS.shared,
+			assessment: ASSESS.hop,
+			period: periodOf(a),
+			values: { c1: 1 },
+			stamps: { 'values.c1': '253402300799000:00000:dev_a' }
+		}),
+		expect: all(403)
+	},
+	{
+		collection: 'results',
+		what: 'a result in the shared class with values nested 1,100 deep',
+		payload: (a) => ({
+			student: STUDENTS[5],
+			class: CLASS.shared,
+			assessment: ASSESS.hop,
+			period: periodOf(a),
+			values: { c1: deepJson(1100) }
+		}),
+		expect: all(403)
 	},
 	{
 		collection: 'attempts',
@@ -475,7 +517,7 @@ const CREATES: {
 			taken_at: '2026-05-01 01:00:00.000Z',
 			by: me(a)
 		}),
-		expect: only('teacherA', 'teacherB')
+		expect: all(403) // teachers write through /api/sync/push
 	},
 	{
 		collection: 'attempts',
@@ -488,7 +530,7 @@ const CREATES: {
 			taken_at: '2026-05-01 01:00:00.000Z',
 			by: me(a)
 		}),
-		expect: only('teacherB')
+		expect: all(403) // teachers write through /api/sync/push
 	},
 	{
 		collection: 'attempts',
@@ -501,7 +543,7 @@ const CREATES: {
 			taken_at: '2026-05-01 01:00:00.000Z',
 			by: a === 'teacherB' ? userId.teacherA : userId.teacherB
 		}),
-		expect: only()
+		expect: all(403) // teachers write through /api/sync/push
 	},
 	{
 		collection: 'observations',
@@ -512,7 +554,7 @@ const CREATES: {
 			text: 'Great catch.',
 			by: me(a)
 		}),
-		expect: only('teacherA', 'teacherB')
+		expect: all(403) // teachers write through /api/sync/push
 	},
 	{
 		collection: 'observations',
@@ -523,7 +565,7 @@ const CREATES: {
 			text: 'Tired today.',
 			by: me(a)
 		}),
-		expect: only('teacherB')
+		expect: all(403) // teachers write through /api/sync/push
 	},
 	{
 		collection: 'audit_log',
@@ -586,7 +628,7 @@ describe('create', () => {
 		});
 	}
 
-	test('a teacher can create an attempt and an observation without choosing an id', async () => {
+	test('the office can still create an attempt and an observation without choosing an id', async () => {
 		const attempt = {
 			student: STUDENTS[3],
 			assessment: ASSESS.sprint,
@@ -601,10 +643,20 @@ describe('create', () => {
 			text: 'Fast start.',
 			by: userId.teacherA
 		};
-		expect(await outcome(client.teacherA.collection('attempts').create(attempt))).toBe('ok');
-		expect(await outcome(client.teacherA.collection('observations').create(observation))).toBe(
-			'ok'
-		);
+		for (const actor of ACTORS) {
+			expect(await outcome(client[actor].collection('attempts').create(attempt))).toBe(403);
+			expect(await outcome(client[actor].collection('observations').create(observation))).toBe(403);
+		}
+		const made = [
+			await admin.collection('attempts').create(attempt),
+			await admin.collection('observations').create(observation)
+		];
+		for (const record of made) {
+			expect(record.id).toMatch(/^[a-z0-9]{15}$/);
+			expect(record['seq']).toBeGreaterThan(0);
+			// Stamped by the server's clock, as every office edit is.
+			expect((record['stamps'] as Record<string, string>)['by']).toMatch(/:server$/);
+		}
 	});
 });
 
@@ -629,18 +681,27 @@ const UPDATES: {
 		{ key: 'student_ownA', data: () => ({ given_name: 'Renamed' }), expect: all(403) },
 		{ key: 'period', data: () => ({ name: 'Renamed' }), expect: all(403) },
 		{ key: 'assessment', data: () => ({ name: 'Renamed' }), expect: all(403) },
-		{
-			key: 'resultShared',
-			data: () => ({ values: { c1: 0, c2: 1 } }),
-			expect: allow('teacherA', 'teacherB')
-		},
-		{ key: 'resultOwnA', data: () => ({ notes: 'Good balance.' }), expect: allow('teacherA') },
-		{ key: 'resultOwnB', data: () => ({ notes: 'Good balance.' }), expect: allow('teacherB') },
+		// Teachers write results through /api/sync/push only.
+		{ key: 'resultShared', data: () => ({ values: { c1: 0, c2: 1 } }), expect: all(403) },
+		{ key: 'resultOwnA', data: () => ({ notes: 'Good balance.' }), expect: all(403) },
+		{ key: 'resultOwnB', data: () => ({ notes: 'Good balance.' }), expect: all(403) },
 		{
 			key: 'resultOwnA',
 			what: "a result in teacherA's own class, moving it to another class",
 			data: () => ({ class: CLASS.shared }),
-			expect: allow()
+			expect: all(403)
+		},
+		{
+			key: 'resultShared',
+			what: 'a result in the shared class, forging its stamps (year 9999)',
+			data: () => ({ stamps: { 'values.c1': '253402300799000:00000:dev_a' } }),
+			expect: all(403)
+		},
+		{
+			key: 'attemptShared',
+			what: 'an attempt of a shared-class student, with stamps nested 1,100 deep',
+			data: () => ({ stamps: { seconds: deepJson(1100) } }),
+			expect: all(403)
 		},
 		{ key: 'attemptShared', data: () => ({ seconds: 6.1 }), expect: all(403) },
 		{ key: 'observationShared', data: () => ({ text: 'Edited.' }), expect: all(403) },
@@ -664,12 +725,13 @@ const UPDATES: {
 			data: () => ({ user: userId.teacherB }),
 			expect: allow()
 		},
-		{ key: 'conflictA', data: () => ({ status: 'kept_theirs' }), expect: allow('teacherA') },
+		// A teacher resolves her notices through /api/sync/push (status is an lww field).
+		{ key: 'conflictA', data: () => ({ status: 'kept_theirs' }), expect: all(403) },
 		{
 			key: 'conflictB',
 			what: "teacherB's conflict, rewriting its content",
 			data: () => ({ theirs: 5 }),
-			expect: allow()
+			expect: all(403)
 		},
 		{ key: 'user_teacherA', data: () => ({ name: 'Sarah Nguyen' }), expect: allow('teacherA') },
 		{
@@ -728,8 +790,11 @@ describe('delete', () => {
 		'assessment',
 		'user_teacherB',
 		'resultOwnA',
+		'resultShared',
 		'attemptOwnA',
+		'attemptShared',
 		'observationOwnA',
+		'observationShared',
 		'audit',
 		'deviceA',
 		'conflictA',
@@ -742,7 +807,9 @@ describe('delete', () => {
 		test(name, async () => {
 			const { collection, id } = fx[key]!;
 			expect(await outcome(client[actor].collection(collection).delete(id))).toBe(403);
-			expect(await outcome(admin.collection(collection).getOne(id))).toBe('ok');
+			const still = await admin.collection(collection).getOne(id);
+			// Not even a tombstone (synced collections have `deleted`).
+			if ('deleted' in still) expect(still['deleted']).toBe(false);
 		});
 	}
 

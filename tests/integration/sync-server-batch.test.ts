@@ -151,7 +151,8 @@ describe('records the office writes in one transaction', () => {
 			batch.collection('observations').create({
 				student: students[i % students.length],
 				class: SHARED,
-				text: `office note ${i}`
+				text: `office note ${i}`,
+				by: login('teacherA').id
 			});
 		}
 		const created = await batch.send();

@@ -72,9 +72,12 @@ export function describeBrowser(ua: string): { name: string; platform: string } 
 /** The teacher's devices, newest sync first; the last list seen when offline. */
 export async function listDevices(): Promise<{ devices: DeviceInfo[]; cachedAt: number | null }> {
 	try {
-		const rows = await pb
-			.collection('devices')
-			.getFullList({ sort: '-last_sync_at', requestKey: null });
+		// Own devices only: a coordinator may read everyone's (the Overview's sync health).
+		const rows = await pb.collection('devices').getFullList({
+			filter: pb.filter('user = {:me}', { me: pb.authStore.record?.id ?? '' }),
+			sort: '-last_sync_at',
+			requestKey: null
+		});
 		const devices = rows.map(toDevice);
 		localStorage.setItem(CACHE_KEY, JSON.stringify({ at: Date.now(), devices }));
 		return { devices, cachedAt: null };
@@ -84,6 +87,22 @@ export async function listDevices(): Promise<{ devices: DeviceInfo[]; cachedAt: 
 		const cached = JSON.parse(raw) as { at: number; devices: DeviceInfo[] };
 		return { devices: cached.devices, cachedAt: cached.at };
 	}
+}
+
+/** A device with its teacher's name, for the coordinator's sync health. */
+export interface SchoolDevice extends DeviceInfo {
+	teacher: string;
+}
+
+/** Every device of the school, least recently synced first (coordinators only; needs a connection). */
+export async function listSchoolDevices(): Promise<SchoolDevice[]> {
+	const rows = await pb
+		.collection('devices')
+		.getFullList({ sort: 'last_sync_at', expand: 'user', requestKey: null });
+	return rows.map((r) => ({
+		...toDevice(r),
+		teacher: String((r['expand'] as { user?: RecordModel } | undefined)?.user?.['name'] ?? '')
+	}));
 }
 
 /** Switches a device off: the server refuses its pushes until the office switches it on. */

@@ -70,6 +70,7 @@ export const SCHEMAS: Readonly<Record<SyncedCollection, CollectionSchema>> = {
 		'kind',
 		'components',
 		'levels',
+		'scale',
 		'active',
 		'min_seconds',
 		'max_seconds'

@@ -21,6 +21,9 @@ export type {
 	SecondsBounds
 } from './assessment';
 
+export { ACCESS, WRITE_RULE, mayRead, readRule, readSql } from './access';
+export type { Access, ReadScope, Reader, WriteScope } from './access';
+
 export {
 	CONFLICT_STATUSES,
 	SCHEMAS,
@@ -48,3 +51,8 @@ export {
 	levelLabel
 } from './scoring';
 export type { DerivedResult } from './scoring';
+
+export { parseRoster, planRoster, rosterAnswer, ROSTER_COLUMNS, ROSTER_TEMPLATE } from './roster';
+export type { ParsedRoster, RosterError, RosterPlan, RosterRow, RosterWorld } from './roster';
+export { checkPeriods, periodsFromTemplate, PERIOD_TEMPLATES } from './periods';
+export type { PeriodDraft, PeriodTemplate } from './periods';

@@ -56,6 +56,18 @@ describe('validateOp: shape', () => {
 		expect(code({ ...good, fields: {} })).toBe('no_fields');
 	});
 
+	it('refuses a value nested deeper than JSON allows, before any other check of it', () => {
+		let deep: Json = 1;
+		for (let i = 0; i < 1100; i++) deep = [deep];
+		const op = resultOp(HOP.id, { notes: deep });
+		expect(validateOp(op, { assessment: HOP })).toMatchObject({
+			ok: false,
+			code: 'too_deep',
+			reason: expect.stringMatching(/“notes” is nested too deeply/)
+		});
+		expect(code(resultOp(HOP.id, { 'values.c1': deep }), { assessment: HOP })).toBe('too_deep');
+	});
+
 	it('refuses unknown, server and changed set-once fields', () => {
 		expect(code(resultOp(HOP.id, { 'values.c1.x': 1 }))).toBe('bad_path');
 		expect(code(resultOp(HOP.id, { colour: 'red' }))).toBe('unknown_field');

@@ -8,12 +8,14 @@
  */
 import { isRecordId, resultId } from '../sync/core/ids';
 import { isJsonObject, jsonEqual } from '../sync/core/json';
+import { JSON_MAX_DEPTH, jsonTooDeep } from '../sync/core/json-depth';
 import { getPath, isValidPath, splitPath } from '../sync/core/paths';
 import { DELETED_PATH } from '../sync/core/schema';
 import { isStamp, parseStamp } from '../sync/core/stamp';
 import type { Json, Op, SyncedCollection, WireRecord } from '../sync/core/types';
 import { secondsBounds, type Assessment } from './assessment';
 import { CONFLICT_STATUSES, isSyncedCollection, ruleFor, SCHEMAS } from './collections';
+import { NOTES_MAX_CHARS, OBSERVATION_MAX_CHARS } from './fields';
 import {
 	charCount,
 	no,
@@ -25,10 +27,8 @@ import {
 	type ValidationResult
 } from './values';
 
-/** Longest result note, in characters. */
-export const NOTES_MAX_CHARS = 2000;
-/** Longest observation, in characters. */
-export const OBSERVATION_MAX_CHARS = 1000;
+// The limits are the stored schema's (fields.ts), so the migrations agree.
+export { NOTES_MAX_CHARS, OBSERVATION_MAX_CHARS };
 /** Longest op id (a UUIDv7 is 36). */
 const OP_ID_MAX_CHARS = 100;
 
@@ -149,6 +149,14 @@ function validateField(op: Op, path: string, value: Json, ctx: ValidateContext):
 	}
 }
 
+/** The refusal of a JSON value nested deeper than JSON_MAX_DEPTH (on every write path). */
+export function tooDeep(field: string): ValidationResult {
+	return no(
+		'too_deep',
+		`“${field}” is nested too deeply: JSON may nest at most ${JSON_MAX_DEPTH} levels.`
+	);
+}
+
 /**
  * Checks an op's shape and ranges: collection and field paths, who writes
  * which field (server and set-once fields), component values against the
@@ -206,6 +214,7 @@ export function validateOp(op: unknown, ctx: ValidateContext = {}): ValidationRe
 				`“${path}” is worked out by the server and cannot be set from the app.`
 			);
 		const value = typed.fields[path] as Json;
+		if (jsonTooDeep(value)) return tooDeep(path);
 		if (rule === 'immutable' && ctx.existing && ctx.existing.stamps[path] !== undefined) {
 			const stored = getPath(ctx.existing, path);
 			if (!jsonEqual(stored, value))

@@ -40,6 +40,7 @@ export type ValidationCode =
 	| 'bad_value'
 	| 'bad_date'
 	| 'too_long'
+	| 'too_deep'
 	| 'empty';
 
 export type ValidationResult = { ok: true } | { ok: false; code: ValidationCode; reason: string };

@@ -36,14 +36,18 @@ function fakePb(server: InProcessServer): PocketBase {
 	return {
 		send: async (
 			path: string,
-			opts: { body?: unknown; query?: { since: number; limit: number } }
+			opts: { body?: unknown; query?: { device: string; since: number; limit: number } }
 		) => {
 			if (path === '/api/sync/push')
 				return JSON.parse(JSON.stringify(server.push(opts.body as PushRequest)));
 			if (path === '/api/sync/pull')
 				return JSON.parse(
 					JSON.stringify(
-						server.pull({ since: Number(opts.query?.since), limit: Number(opts.query?.limit) })
+						server.pull({
+							device: String(opts.query?.device),
+							since: Number(opts.query?.since),
+							limit: Number(opts.query?.limit)
+						})
 					)
 				);
 			return { code: 200 };

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { backoffCap, RETRY_MAX_DELAY_MS } from './backoff';
 import { AuthError, NetworkError, RejectedError, ServerError } from './errors';
-import { ASSESSMENT, createHarness, RESULT, RESULT_KEY, testSeed, type Harness } from './testing';
+import {
+	ASSESSMENT,
+	CLASS,
+	createHarness,
+	RESULT,
+	RESULT_KEY,
+	TEACHER,
+	testSeed,
+	type Harness
+} from './testing';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -35,7 +44,7 @@ describe('SyncEngine', () => {
 		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('pending');
 		expect(h.engine.pendingCount).toBe(1);
 		await h.scheduler.advance(1000);
-		expect(h.events).toEqual(['400 push 1', '400 pull since=1']);
+		expect(h.events).toEqual(['400 push 1', '400 pull since=4']);
 		expect(values(h.server.record('results', RESULT))).toEqual({ a: 3 });
 		expect(h.engine.pendingCount).toBe(0);
 		expect(h.engine.status('results', RESULT, 'values.a')).toMatchObject({
@@ -72,7 +81,7 @@ describe('SyncEngine', () => {
 		});
 		release();
 		await h.scheduler.advance(1000);
-		expect(h.events).toEqual(['300 push 1', '300 push 1', '300 pull since=1']);
+		expect(h.events).toEqual(['300 push 1', '300 push 1', '300 pull since=4']);
 		expect(h.server.record('results', RESULT)?.['notes']).toBe('second');
 		expect(h.server.received.map((r) => r.op.fields['notes'])).toEqual(['first', 'second']);
 		expect(h.engine.pendingCount).toBe(0);
@@ -128,7 +137,7 @@ describe('SyncEngine', () => {
 		expect(values(h.engine.get('results', RESULT))).toEqual({ a: 8, b: 9 }); // what the teacher typed stays visible
 		h.events.length = 0;
 		await h.engine.syncNow();
-		expect(h.events).toEqual([`${h.clock.now() - 1767225600000} pull since=3`]);
+		expect(h.events).toEqual([`${h.clock.now() - 1767225600000} pull since=6`]);
 		expect(h.engine.rejected).toHaveLength(2);
 
 		expect(await h.engine.fix(status.opId!, 4)).toMatchObject({ ok: true });
@@ -138,6 +147,52 @@ describe('SyncEngine', () => {
 		await h.scheduler.advance(1000);
 		expect(values(h.server.record('results', RESULT))).toEqual({ a: 4 });
 		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('synced');
+	});
+
+	/** A result synced, then the office lowering every maximum to 5 unseen by the device. */
+	async function lowerMaxUnseen(h: Harness): Promise<void> {
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'ok' });
+		await h.scheduler.advance(1000);
+		h.transport.disconnect();
+		const asm = h.server.record('assessments', ASSESSMENT)!;
+		h.server.seed('assessments', {
+			...asm,
+			components: ['a', 'b', 'c'].map((key) => ({ key, label: key, max: 5 }))
+		});
+	}
+
+	it('keeps a refused edit rejected when the answer was lost and its replay is answered from the receipt', async () => {
+		const h = await harness();
+		await lowerMaxUnseen(h);
+		await h.engine.edit('results', RESULT, { 'values.a': 8 });
+		h.faults.push.push({ after: new NetworkError('answer lost') });
+		await h.scheduler.advance(RETRY_MAX_DELAY_MS * 2);
+		const sent = h.server.received.filter((r) => 'values.a' in r.op.fields);
+		expect(sent.map((r) => r.result.status)).toEqual(['rejected', 'rejected']);
+		expect(h.engine.rejected.map((r) => r.code)).toEqual(['out_of_range']);
+		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('rejected');
+		expect(values(h.server.record('results', RESULT))).toBeUndefined();
+	});
+
+	it('never folds a "duplicate" that carries a rejection code (an older server) as accepted', async () => {
+		const h = await harness();
+		await lowerMaxUnseen(h);
+		await h.engine.edit('results', RESULT, { 'values.a': 8 });
+		const push = h.transport.push.bind(h.transport);
+		h.transport.push = async (req) => {
+			const res = await push(req);
+			// What servers before the fix answered to a replay of a rejected op.
+			return {
+				...res,
+				results: res.results.map((r) =>
+					r.status === 'rejected' ? { ...r, status: 'duplicate' } : r
+				)
+			};
+		};
+		await h.scheduler.advance(1000);
+		expect(h.engine.rejected.map((r) => r.code)).toEqual(['out_of_range']);
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.engine.status('results', RESULT, 'values.a').status).toBe('rejected');
 	});
 
 	it('bisects a batch the server refuses as malformed (400) to reject only the bad op', async () => {
@@ -228,7 +283,7 @@ describe('SyncEngine', () => {
 		online = true;
 		for (const l of listeners) l(true);
 		await h.scheduler.advance(0);
-		expect(h.events).toEqual(['5000 push 1', '5000 pull since=1']);
+		expect(h.events).toEqual(['5000 push 1', '5000 pull since=4']);
 	});
 
 	it('applies realtime changes and pulls on every reconnect to catch missed ones', async () => {
@@ -271,7 +326,7 @@ describe('SyncEngine', () => {
 		expect(h.engine.get('results', RESULT)?.['notes']).toBe('live');
 		h.transport.reconnect();
 		await h.scheduler.advance(0);
-		expect(h.events).toEqual(['0 pull since=1']);
+		expect(h.events).toEqual(['0 pull since=4']);
 		expect(h.engine.get('results', RESULT)?.['notes']).toBe('missed');
 		await other.engine.close();
 	});
@@ -306,11 +361,13 @@ describe('SyncEngine', () => {
 		await h.engine.edit('results', RESULT, { ...RESULT_KEY, notes: 'x' });
 		await h.scheduler.advance(1000);
 		expect(h.engine.list('results')).toHaveLength(1);
-		h.server.hide('results', RESULT);
+		// The office takes the teacher off the class: its records leave the device.
+		h.server.setTeaches(TEACHER, CLASS, false);
 		h.events.length = 0;
 		await h.engine.syncNow();
-		expect(h.events.map((e) => e.replace(/^\d+ /, ''))).toEqual(['pull since=2', 'pull since=0']);
+		expect(h.events.map((e) => e.replace(/^\d+ /, ''))).toEqual(['pull since=5', 'pull since=0']);
 		expect(h.engine.list('results')).toEqual([]);
+		expect(h.engine.list('classes')).toEqual([]);
 		expect(h.engine.get('assessments', ASSESSMENT)).toBeDefined();
 		expect(await h.storage.get('meta/refetch')).toBeUndefined();
 	});

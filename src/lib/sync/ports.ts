@@ -80,7 +80,7 @@ export interface PullParams {
 /**
  * The server, as the wire contract (ARCHITECTURE.md, "The wire contract")
  * describes it. Implementations: `transport/http.ts` (PocketBase SDK) and
- * `transport/in-process.ts` (a tiny server model for tests).
+ * `transport/in-process.ts` (the real handlers over an in-memory store, for tests).
  *
  * Failures are one of the named errors of `errors.ts`:
  * `NetworkError` and `ServerError` (retry later), `AuthError` (sign in again),

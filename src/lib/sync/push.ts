@@ -84,6 +84,17 @@ async function pushOrBisect(ctx: PushContext, ops: Op[], onAnswered?: () => void
 	await settle(ctx, ops, res.results, res.serverTime);
 }
 
+/**
+ * `duplicate` means "applied before". A server before wire fix 10.1 answered
+ * the replay of a REJECTED op `duplicate` with the rejection's code: folding
+ * that would show a refused value as synced. An answer with a code is never
+ * an acceptance, whatever its status says, so it is settled as rejected.
+ */
+function asAnswered(r: OpResult): OpResult {
+	if (r.status !== 'duplicate' || typeof r.code !== 'string' || r.code === '') return r;
+	return { ...r, status: 'rejected', reason: r.reason ?? 'The server refused this change.' };
+}
+
 async function settle(
 	ctx: PushContext,
 	ops: Op[],
@@ -95,7 +106,8 @@ async function settle(
 	const byId = new Map<string, OpResult>();
 	if (Array.isArray(results)) {
 		for (const r of results as OpResult[]) {
-			if (r && typeof r.id === 'string' && STATUSES.indexOf(r.status) >= 0) byId.set(r.id, r);
+			if (r && typeof r.id === 'string' && STATUSES.indexOf(r.status) >= 0)
+				byId.set(r.id, asAnswered(r));
 		}
 	} else {
 		ctx.log.error('sync: push answer has no results list', results);

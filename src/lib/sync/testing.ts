@@ -11,6 +11,7 @@ import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from './eng
 import { createMemoryStorage } from './storage/memory';
 import {
 	createInProcessTransport,
+	DEFAULT_USER,
 	InProcessServer,
 	type Fault,
 	type InProcessTransport
@@ -152,6 +153,8 @@ export function crashingStorage(
 
 // ── a small school and an engine harness ────────────────────────────────────
 
+/** The teacher of CLASS (the in-process server's default user). */
+export const TEACHER = DEFAULT_USER;
 export const STUDENT = 'stu000000000001';
 export const CLASS = 'cls000000000001';
 export const ASSESSMENT = 'asm000000000001';
@@ -166,10 +169,39 @@ export const RESULT_KEY = {
 	period: PERIOD
 };
 
-/** Seeds an `items` assessment with components a, b, c (0–10 each), as office staff would. */
+/**
+ * Seeds the school as office staff would: TEACHER teaching CLASS, STUDENT in
+ * it, PERIOD, and an `items` assessment with components a, b, c (0–10 each).
+ * Four records, so a full pull ends at seq 4 (SCHOOL_SEQ).
+ */
 export function seedSchool(server: InProcessServer, now: number): void {
 	const stamp = formatStamp(now, 0, 'server');
-	const fields = ['name', 'framework', 'kind', 'components', 'levels', 'active'];
+	const stamped = (fields: string[]) => Object.fromEntries(fields.map((f) => [f, stamp]));
+	server.seed('classes', {
+		id: CLASS,
+		name: '5A',
+		year_level: 5,
+		teachers: [TEACHER],
+		stamps: stamped(['name', 'year_level', 'teachers']),
+		deleted: false
+	});
+	server.seed('students', {
+		id: STUDENT,
+		given_name: 'Ada',
+		family_name: 'Lovelace',
+		student_number: 'S0001',
+		classes: [CLASS],
+		stamps: stamped(['given_name', 'family_name', 'student_number', 'classes']),
+		deleted: false
+	});
+	server.seed('periods', {
+		id: PERIOD,
+		name: 'Term 1',
+		starts: '2026-01-27',
+		ends: '2026-04-02',
+		stamps: stamped(['name', 'starts', 'ends']),
+		deleted: false
+	});
 	server.seed('assessments', {
 		id: ASSESSMENT,
 		name: 'Test items',
@@ -182,10 +214,13 @@ export function seedSchool(server: InProcessServer, now: number): void {
 		],
 		levels: [],
 		active: true,
-		stamps: Object.fromEntries(fields.map((f) => [f, stamp])),
+		stamps: stamped(['name', 'framework', 'kind', 'components', 'levels', 'active']),
 		deleted: false
 	});
 }
+
+/** The cursor after a full pull of the seeded school. */
+export const SCHOOL_SEQ = 4;
 
 /** A hand-made op on RESULT (for outbox-level tests). */
 export function makeOp(
@@ -230,7 +265,9 @@ export async function createHarness(
 	seedSchool(server, t0 - 1000);
 	const events: string[] = [];
 	const faults: Harness['faults'] = { push: [], pull: [], ping: [] };
+	const device = overrides.device ?? 'dev_test';
 	const transport = createInProcessTransport(server, {
+		device,
 		fault: (kind) => faults[kind].shift(),
 		onCall: (kind, req) => {
 			const detail =
@@ -246,7 +283,7 @@ export async function createHarness(
 	const log = recordingLog();
 	const make = (o: Partial<SyncEngineOptions>) =>
 		createSyncEngine({
-			device: 'dev_test',
+			device,
 			clock,
 			scheduler,
 			transport,

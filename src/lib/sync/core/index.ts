@@ -25,12 +25,17 @@ export {
 	STAMP_MS_DIGITS,
 	STAMP_MS_MAX,
 	clampStamp,
+	clampThroughHlc,
 	compareStamps,
 	createHlcState,
 	formatStamp,
 	hlcNow,
 	hlcReceive,
 	isDeviceId,
+	isClientDeviceId,
+	isReservedDeviceId,
+	RESERVED_DEVICE_IDS,
+	RESERVED_DEVICE_PREFIXES,
 	isStamp,
 	maxStamp,
 	parseStamp
@@ -43,6 +48,9 @@ export type { SplitPath } from './paths';
 
 /** Canonical JSON, for byte-identical comparison of replicas. */
 export { canonicalJson, compareJson, isJsonObject, jsonEqual, sortKeys } from './json';
+
+/** The depth limit of stored JSON values. */
+export { JSON_MAX_DEPTH, jsonTooDeep } from './json-depth';
 
 /** Collection shapes and merge rules. */
 export { DELETED_PATH, RESERVED_FIELDS, ruleForPath } from './schema';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
 	clampStamp,
+	clampThroughHlc,
 	compareStamps,
 	createHlcState,
 	formatStamp,
@@ -196,5 +197,30 @@ describe('clampStamp', () => {
 		for (const s of [formatStamp(T + 60_000, 7, 'tab'), formatStamp(T - 999_999, 0, 'tab')]) {
 			expect(clampStamp(s, T, 60_000)).toEqual({ stamp: s, clamped: false });
 		}
+	});
+});
+
+describe('clampThroughHlc', () => {
+	const T = 1_767_225_600_000;
+	it('gives stamps ahead of the bound the next server tick, under their own device, in order', () => {
+		let state = createHlcState('server');
+		const out: string[] = [];
+		for (const s of [formatStamp(T + 120_000, 0, 'dev_a'), formatStamp(T + 120_001, 0, 'dev_a')]) {
+			const c = clampThroughHlc(state, s, T, 60_000);
+			expect(c.clamped).toBe(true);
+			state = c.state;
+			out.push(c.stamp);
+		}
+		expect(out).toEqual([formatStamp(T, 0, 'dev_a'), formatStamp(T, 1, 'dev_a')]);
+	});
+
+	it('leaves a stamp within the bound as it is, folded into the clock', () => {
+		const s = formatStamp(T + 30_000, 4, 'dev_a');
+		const c = clampThroughHlc(createHlcState('server'), s, T, 60_000);
+		expect(c).toEqual({
+			state: { ms: T + 30_000, counter: 5, device: 'server' },
+			stamp: s,
+			clamped: false
+		});
 	});
 });

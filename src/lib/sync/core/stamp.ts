@@ -25,6 +25,35 @@ export const STAMP_MS_MAX = 9_999_999_999_999;
 const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const STAMP_PATTERN = /^(\d{13}):(\d{5}):([A-Za-z0-9_-]{1,64})$/;
 
+/**
+ * Device ids the server writes under itself — its own clock (`server`), edits
+ * made outside the app (`rest-api`, `admin-ui:<email>`, `anonymous`) — and a
+ * few kept for it. A device may not register or use one: its stamps and audit
+ * rows would pass for the server's. The one list; push, pull and status check it.
+ */
+export const RESERVED_DEVICE_IDS: readonly string[] = [
+	'server',
+	'rest-api',
+	'anonymous',
+	'system',
+	'office',
+	'external'
+];
+/** Any device id starting with one of these is reserved too (`admin-ui:<email>`, `admin-ui-…`). */
+export const RESERVED_DEVICE_PREFIXES: readonly string[] = ['admin-ui'];
+
+/** Whether `device` is one of the server's own device ids (case-insensitive). */
+export function isReservedDeviceId(device: string): boolean {
+	const lower = device.toLowerCase();
+	if (RESERVED_DEVICE_IDS.indexOf(lower) >= 0) return true;
+	return RESERVED_DEVICE_PREFIXES.some((p) => lower.indexOf(p) === 0);
+}
+
+/** Whether `device` can be a device's id: well formed and not reserved for the server. */
+export function isClientDeviceId(device: unknown): device is string {
+	return isDeviceId(device) && !isReservedDeviceId(device);
+}
+
 /** A stamp taken apart. */
 export interface ParsedStamp {
 	ms: number;
@@ -147,4 +176,30 @@ export function clampStamp(
 	const now = Math.floor(serverNowMs);
 	if (!parsed || parsed.ms <= now + maxAheadMs) return { stamp, clamped: false };
 	return { stamp: formatStamp(now, parsed.counter, parsed.device), clamped: true };
+}
+
+/**
+ * Clamps a stamp that runs more than `maxAheadMs` ahead of the server through
+ * the server's HLC: the new stamp is the clock's next tick, under the stamp's
+ * own device id. So each clamped stamp is strictly later than every stamp the
+ * server made or received before it, and two edits of one device, clamped one
+ * after the other, keep their order (tap on, tap off: the later still wins).
+ * A stamp within the bound is only folded into the clock. Returns the new state.
+ */
+export function clampThroughHlc(
+	state: HlcState,
+	stamp: Stamp,
+	serverNowMs: number,
+	maxAheadMs: number
+): { state: HlcState; stamp: Stamp; clamped: boolean } {
+	const parsed = parseStamp(stamp);
+	if (!parsed || parsed.ms <= Math.floor(serverNowMs) + maxAheadMs) {
+		return { state: hlcReceive(state, stamp, serverNowMs), stamp, clamped: false };
+	}
+	const next = hlcNow(state, serverNowMs);
+	return {
+		state: next.state,
+		stamp: formatStamp(next.state.ms, next.state.counter, parsed.device),
+		clamped: true
+	};
 }

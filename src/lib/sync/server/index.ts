@@ -1,5 +1,14 @@
 /** The server side of sync, bundled into pb_hooks/lib/markbook.js. */
 export { handlePush, SERVER_DEVICE } from './push';
 export { handlePull, handleStatus, PULL_DEFAULT_LIMIT, PULL_MAX_LIMIT } from './pull';
-export { stampExternalEdit } from './external';
-export type { Actor, AuditEntry, ConflictNotice, DeviceRow, HandlerAnswer, Scope, ServerStore } from './store';
+export { applyExternalEdit, EXTERNAL_DEVICE, serverOwnedFields } from './external';
+export type { ExternalEdit, ExternalEditInput } from './external';
+export type {
+	Actor,
+	AuditEntry,
+	ConflictNotice,
+	DeviceRow,
+	HandlerAnswer,
+	Scope,
+	ServerStore
+} from './store';

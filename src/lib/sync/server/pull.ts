@@ -6,7 +6,7 @@
  * transactions, so sequence numbers commit in order and a cursor never skips
  * a change.
  */
-import { isDeviceId } from '../core/stamp';
+import { isClientDeviceId } from '../core/stamp';
 import type { Change, SyncedCollection } from '../core/types';
 import { SYNCED_COLLECTIONS } from '../../domain/collections';
 import type { Actor, HandlerAnswer, Scope, ServerStore } from './store';
@@ -24,7 +24,7 @@ function intParam(raw: string | undefined, fallback: number): number | null {
 
 /** Checks the device is this user's and active; registers a new one. */
 export function checkDevice(device: unknown, actor: Actor, store: ServerStore): HandlerAnswer | null {
-	if (!isDeviceId(device)) return fail(400, '"device" must be the device id (letters, digits, _ and -).');
+	if (!isClientDeviceId(device)) return fail(400, '"device" must be the device id (letters, digits, _ and -), and not one the server uses (server, rest-api, admin-ui…).');
 	const row = store.getDevice(device);
 	if (!row) {
 		store.registerDevice(device, actor.id);

@@ -16,7 +16,7 @@
 import { applyOp, setServerFields, type Loser } from '../core/apply';
 import { isJsonObject, jsonEqual } from '../core/json';
 import { RECORD_ID_LENGTH, resultId, isRecordId } from '../core/ids';
-import { clampStamp, hlcNow, hlcReceive, isDeviceId, parseStamp, type HlcState } from '../core/stamp';
+import { clampThroughHlc, hlcNow, isClientDeviceId, parseStamp, type HlcState } from '../core/stamp';
 import {
 	CLOCK_MAX_AHEAD_MS,
 	PUSH_MAX_BYTES,
@@ -32,7 +32,7 @@ import { parseAssessment, type Assessment } from '../../domain/assessment';
 import { SCHEMAS, isSyncedCollection } from '../../domain/collections';
 import { deriveResult } from '../../domain/scoring';
 import { validateOp, type ValidateContext } from '../../domain/validate';
-import type { Actor, AuditEntry, HandlerAnswer, LiveAttempt, ServerStore } from './store';
+import type { Actor, AuditEntry, HandlerAnswer, LiveAttempt, Receipt, ServerStore } from './store';
 
 /** The device id the server stamps its own writes with. */
 export const SERVER_DEVICE = 'server';
@@ -47,7 +47,7 @@ function checkEnvelope(body: unknown, bytes: number): HandlerAnswer | { device: 
 	if (v !== WIRE_VERSION) {
 		return fail(426, 'This version of Markbook cannot sync with the school server. Update the app; your unsynced edits stay on this device.');
 	}
-	if (!isDeviceId(body['device'])) return fail(400, '"device" must be the device id (letters, digits, _ and -).');
+	if (!isClientDeviceId(body['device'])) return fail(400, '"device" must be the device id (letters, digits, _ and -), and not one the server uses (server, rest-api, admin-ui…).');
 	const ops = body['ops'];
 	if (!Array.isArray(ops)) return fail(400, '"ops" must be an array of changes.');
 	if (ops.length > PUSH_MAX_OPS) return fail(413, `A push may carry at most ${PUSH_MAX_OPS} changes; this one has ${ops.length}.`);
@@ -161,19 +161,73 @@ function pushOne(raw: unknown, ctx: PushContext): OpResult {
 	const opId = isJsonObject(raw) && typeof raw['id'] === 'string' ? raw['id'] : '';
 	if (opId) {
 		const receipt = store.getReceipt(opId);
-		if (receipt) {
-			const op = raw as unknown as Op;
-			const result: OpResult = { ...receipt, status: 'duplicate' };
-			if (isSyncedCollection(op.collection) && isRecordId(op.record) && current(ctx, op.collection, op.record)) {
-				ctx.answers.push({ result, key: keyOf(op.collection, op.record) });
-			}
-			return result;
-		}
+		if (receipt) return replay(raw as { [key: string]: unknown }, opId, receipt, ctx);
 	}
 	const result = decide(raw, ctx);
-	if (opId) store.putReceipt(opId, actor.id, device, withoutRecord(result));
+	if (opId) {
+		const op = raw as Op;
+		store.putReceipt(opId, {
+			user: actor.id,
+			device,
+			collection: typeof op.collection === 'string' ? op.collection : '',
+			record: typeof op.record === 'string' ? op.record : '',
+			result: withoutRecord(result)
+		});
+	}
 	if (result.record) ctx.answers.push({ result, key: keyOf((raw as Op).collection, (raw as Op).record) });
 	return result;
+}
+
+/**
+ * A replay gets exactly the answer the op first got (CONVENTIONS 16): a
+ * rejected op stays rejected with its code and reason; `duplicate` means it
+ * was applied before. Only the receipt's owner (user and device) is answered
+ * from it: another's op under a taken id is refused (`op_id_taken`), neither
+ * answered from nor dropped by a colleague's receipt, and writes nothing (the
+ * id stays its first owner's). The answer carries a record only when the
+ * replay names the record the receipt was for and the caller may still read
+ * it, so a replay with another `collection`/`record` reads nothing.
+ */
+function replay(raw: { [key: string]: unknown }, opId: string, receipt: Receipt, ctx: PushContext): OpResult {
+	if (receipt.user !== ctx.actor.id || receipt.device !== ctx.device) {
+		return reject(opId, 'op_id_taken', 'Another device already sent a change under this id. Discard this change and make it again.');
+	}
+	const first = receipt.result;
+	const result: OpResult = { id: opId, status: first.status === 'applied' ? 'duplicate' : first.status };
+	if (first.code !== undefined) result.code = first.code;
+	if (first.reason !== undefined) result.reason = first.reason;
+	if (first.clamped !== undefined) result.clamped = first.clamped;
+	const collection = raw['collection'];
+	const record = raw['record'];
+	if (
+		result.status !== 'rejected' &&
+		isSyncedCollection(collection) &&
+		isRecordId(record) &&
+		collection === receipt.collection &&
+		record === receipt.record
+	) {
+		const rec = current(ctx, collection, record);
+		if (rec && mayRead(collection, rec, ctx.actor, ctx.store)) ctx.answers.push({ result, key: keyOf(collection, record) });
+	}
+	return result;
+}
+
+/** Whether `actor` may read a record (the pull scope of pb_hooks/sync/store.js). */
+function mayRead(collection: SyncedCollection, rec: WireRecord, actor: Actor, store: ServerStore): boolean {
+	if (collection === 'conflicts') return rec['user'] === actor.id;
+	if (actor.role === 'coordinator') return true;
+	switch (collection) {
+		case 'classes':
+			return store.teaches(actor.id, rec.id);
+		case 'students':
+		case 'attempts':
+			return store.studentTaughtBy(str(collection === 'students' ? rec.id : rec['student']), actor.id);
+		case 'results':
+		case 'observations':
+			return store.teaches(actor.id, str(rec['class']));
+		default:
+			return true;
+	}
 }
 
 /**
@@ -252,6 +306,8 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 	const existing = current(ctx, op.collection, op.record);
 	const assessment = assessmentFor(op, existing, ctx);
 	if (assessment && !assessment.ok) return reject(op.id, assessment.code, assessment.reason);
+	const gone = deletedParent(op, existing, ctx);
+	if (gone) return reject(op.id, gone.code, gone.reason);
 	// (Objects built field by field on this path: the bundle's lowered object
 	// spread is slow on PocketBase's interpreter, and this runs per op.)
 	const vctx: ValidateContext = { device, existing, resultId: ctx.resultId };
@@ -265,8 +321,9 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 	if (denied) return reject(op.id, denied.code, denied.reason);
 
 	const now = store.now();
-	const clamp = clampStamp(op.stamp, now, CLOCK_MAX_AHEAD_MS);
-	ctx.hlc = hlcReceive(ctx.hlc, clamp.stamp, now);
+	// Through the server's clock, so clamped edits of one device keep their order.
+	const clamp = clampThroughHlc(ctx.hlc, op.stamp, now, CLOCK_MAX_AHEAD_MS);
+	ctx.hlc = clamp.state;
 
 	const schema = SCHEMAS[op.collection];
 	// Kept in working key order (see finish).
@@ -287,9 +344,14 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 
 	const record = merged.record;
 	const outcomes = Object.keys(merged.fieldOutcomes).map((p) => merged.fieldOutcomes[p]);
+	// Every lww loss is reported, in either arrival order: a later edit that
+	// overwrote a concurrent one (the stored value lost), and an earlier one
+	// arriving after it (this op's value lost: the record does not change, the
+	// op is answered `superseded`, and its author still gets the notice). A
+	// replay never gets here (answered from its receipt), so one notice per value.
+	notifyLosers(op, merged.losers, ctx);
 	if (merged.changed) {
 		ctx.records.set(key, record);
-		notifyLosers(op, merged.losers, ctx);
 		ctx.audits.push(auditOf(op, paths, before, record, actor.id, device, merged.losers.length > 0));
 		ctx.touched.set(key, { collection: op.collection, id: op.record, audit: ctx.audits.length - 1 });
 	}
@@ -302,6 +364,24 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 
 function opIdOf(raw: unknown): string {
 	return isJsonObject(raw) && typeof raw['id'] === 'string' ? raw['id'] : '';
+}
+
+/**
+ * A result or attempt whose term or assessment the office deleted (a
+ * tombstone) takes no more edits: they would vanish from every screen. The
+ * op is refused with words the teacher can read, and stays on the device.
+ */
+function deletedParent(op: Op, existing: WireRecord | null, ctx: PushContext): Denial | null {
+	if (op.collection !== 'results' && op.collection !== 'attempts') return null;
+	const assessment = ctx.store.getAssessment(str(existing?.['assessment'] ?? op.fields['assessment']));
+	if (assessment && assessment['deleted'] === true) {
+		return { code: 'assessment_deleted', reason: 'The school office deleted this assessment, so it takes no more results. Discard this change, or ask the office to restore the assessment.' };
+	}
+	const period = current(ctx, 'periods', str(existing?.['period'] ?? op.fields['period']));
+	if (period && period.deleted === true) {
+		return { code: 'period_deleted', reason: 'The school office deleted this term, so it takes no more results. Discard this change, or ask the office to restore the term.' };
+	}
+	return null;
 }
 
 type AssessmentLookup = { ok: true; assessment: Assessment } | { ok: false; code: string; reason: string };
@@ -370,6 +450,10 @@ function authorize(
 			if (!store.teaches(actor.id, classId)) return NOT_YOUR_CLASS;
 			if (!existing && !store.studentInClass(pick('student'), classId)) {
 				return { code: 'not_in_class', reason: 'That student is not in this class.' };
+			}
+			// Only its author removes or changes a note (the office does in the admin UI).
+			if (existing && existing['by'] !== actor.id) {
+				return { code: 'not_author', reason: 'Only the teacher who wrote this note can remove it.' };
 			}
 			return claimAuthor(fields, existing, actor);
 		}

@@ -24,6 +24,20 @@ export interface ConflictNotice {
 	at: number;
 }
 
+/**
+ * What the server answered an op, kept so a replay gets the same answer
+ * (CONVENTIONS 16). It belongs to the user and device that sent the op.
+ */
+export interface Receipt {
+	user: string;
+	device: string;
+	/** The op's collection and record ('' on receipts written before they were kept). */
+	collection: string;
+	record: string;
+	/** The first answer, without its record. */
+	result: OpResult;
+}
+
 export interface AuditEntry {
 	user: string;
 	device: string;
@@ -38,6 +52,11 @@ export interface AuditEntry {
 export interface ServerStore {
 	/** The server's wall clock, ms. */
 	now(): number;
+	/**
+	 * The id of the server's data: changes whenever the data is restored from a
+	 * backup or replaced (see ARCHITECTURE.md, "Epoch"); '' when not known.
+	 */
+	epoch(): string;
 	/** The server's own HLC (device `server`), persisted between requests. */
 	loadHlc(): HlcState;
 	saveHlc(state: HlcState): void;
@@ -51,8 +70,9 @@ export interface ServerStore {
 	/** Inserts or updates a record with every non-reserved field of `record`. */
 	putRecord(collection: SyncedCollection, record: WireRecord): void;
 
-	getReceipt(opId: string): OpResult | null;
-	putReceipt(opId: string, user: string, device: string, result: OpResult): void;
+	/** The receipt of an op id, whoever made it; null when the id was never seen. */
+	getReceipt(opId: string): Receipt | null;
+	putReceipt(opId: string, receipt: Receipt): void;
 
 	getDevice(deviceId: string): DeviceRow | null;
 	registerDevice(deviceId: string, user: string): void;

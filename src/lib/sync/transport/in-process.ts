@@ -1,20 +1,22 @@
 /**
- * An in-process Transport over a tiny model of the server, for the engine's
- * unit tests and the convergence suite. It is honest where it matters: it runs
- * the same core the hooks run (validateOp, clampStamp, applyOp), keeps receipts
- * per op id, numbers changes with a sequence, pages pulls by cursor, and
- * delivers realtime events only while "connected". It does not authorize,
- * derive totals or write audit entries; the real server's tests cover those.
+ * An in-process Transport for the engine's unit tests and the convergence
+ * suite: the REAL handlers (handlePush, handlePull, handleStatus of
+ * src/lib/sync/server) over an in-memory ServerStore. Only I/O is replaced
+ * (the database by memory, the network by a JSON copy and injectable faults);
+ * every rule is the one the PocketBase hooks run.
+ *
+ * InProcessServer is a thin facade over the store and the handlers: it signs
+ * requests in as a user, answers non-200 answers with the errors the HTTP
+ * transport raises, and fans committed records out to realtime subscribers in
+ * their user's scope, as pb_hooks/sync/realtime.js does after each commit.
  */
-import { SCHEMAS } from '../../domain/collections';
-import { parseAssessment } from '../../domain/assessment';
-import { validateOp } from '../../domain/validate';
-import { applyOp } from '../core/apply';
-import { summarizeOutcomes } from '../core/merge';
-import { clampStamp } from '../core/stamp';
-import { CLOCK_MAX_AHEAD_MS, WIRE_VERSION } from '../core/types';
+import { applyExternalEdit, handlePull, handlePush, handleStatus } from '../server';
+import type { Actor, HandlerAnswer } from '../server/store';
+import { createMemoryStore, type MemoryStore, type MemoryUser } from '../server/memory-store';
+import { scopeOf } from '../server/pull';
 import type {
 	Change,
+	Json,
 	Op,
 	OpResult,
 	PullResponse,
@@ -23,143 +25,15 @@ import type {
 	SyncedCollection,
 	WireRecord
 } from '../core/types';
-import { RejectedError } from '../errors';
+import { AuthError, RejectedError, ServerError } from '../errors';
 import type { PullParams, Transport } from '../ports';
 
-/** The server model. One per test; many transports (devices) may share it. */
-export class InProcessServer {
-	#records = new Map<string, { collection: SyncedCollection; record: WireRecord }>();
-	#receipts = new Map<string, OpResult>();
-	#seq = 0;
-	#subscribers = new Set<(change: Change) => void>();
-	#now: () => number;
-	#hidden = new Set<string>();
-	#scopeChanged = false;
-	/** Every op the server ever received, with the answer it gave (for assertions). */
-	readonly received: { op: Op; result: OpResult }[] = [];
+/** The teacher a request is signed in as unless told otherwise. */
+export const DEFAULT_USER = 'usrteacher00001';
 
-	constructor(now: () => number) {
-		this.#now = now;
-	}
-
-	/** The server's current record. */
-	record(collection: SyncedCollection, id: string): WireRecord | undefined {
-		return this.#records.get(collection + '/' + id)?.record;
-	}
-
-	/** Current seq (the cursor a full pull ends at). */
-	get seq(): number {
-		return this.#seq;
-	}
-
-	/** Puts a record as office staff would in the admin UI (stamped by the caller). */
-	seed(collection: SyncedCollection, record: Omit<WireRecord, 'seq'>): WireRecord {
-		const stored = { ...record, seq: ++this.#seq } as WireRecord;
-		this.#store(collection, stored);
-		return stored;
-	}
-
-	#store(collection: SyncedCollection, record: WireRecord): void {
-		this.#records.set(collection + '/' + record.id, { collection, record });
-		for (const s of this.#subscribers) s({ collection, record });
-	}
-
-	/** POST /api/sync/push, synchronously. Throws RejectedError like the route's 4xx. */
-	push(req: PushRequest): PushResponse {
-		if (req.v !== undefined && req.v !== WIRE_VERSION)
-			throw new RejectedError(426, 'Please update the app.');
-		if (!req || typeof req.device !== 'string' || !Array.isArray(req.ops))
-			throw new RejectedError(400, 'The request lists no ops.');
-		const results = req.ops.map((op) => this.#pushOne(req.device, op));
-		return { results, cursor: this.#seq, serverTime: this.#now() };
-	}
-
-	#pushOne(device: string, op: Op): OpResult {
-		const receipt = this.#receipts.get(op.id);
-		if (receipt) {
-			const dup: OpResult = { id: op.id, status: 'duplicate' };
-			this.received.push({ op, result: dup });
-			return dup;
-		}
-		const existing = this.record(op.collection, op.record);
-		const assessmentId = op.fields['assessment'] ?? existing?.['assessment'];
-		const aRec =
-			typeof assessmentId === 'string' ? this.record('assessments', assessmentId) : undefined;
-		const parsed = aRec ? parseAssessment(aRec) : undefined;
-		const check = validateOp(op, {
-			device,
-			existing: existing ?? null,
-			...(parsed?.ok ? { assessment: parsed.assessment } : {})
-		});
-		let result: OpResult;
-		if (!check.ok) {
-			result = { id: op.id, status: 'rejected', code: check.code, reason: check.reason };
-		} else {
-			const clamp = clampStamp(op.stamp, this.#now(), CLOCK_MAX_AHEAD_MS);
-			const applied = applyOp(existing, { ...op, stamp: clamp.stamp }, SCHEMAS[op.collection], {
-				seq: this.#seq + 1
-			});
-			const summary = summarizeOutcomes(applied.fieldOutcomes);
-			if (summary === 'refused') {
-				result = {
-					id: op.id,
-					status: 'rejected',
-					code: 'refused',
-					reason: 'A field of this change cannot be written.'
-				};
-			} else {
-				if (applied.changed) {
-					this.#seq++;
-					this.#store(op.collection, applied.record);
-				}
-				result =
-					summary === 'superseded'
-						? { id: op.id, status: 'superseded', record: applied.record }
-						: { id: op.id, status: 'applied', record: applied.record };
-				if (clamp.clamped) result.clamped = { from: op.stamp, to: clamp.stamp };
-			}
-		}
-		// Rejected ops get no receipt: a fixed op is a new op anyway.
-		if (result.status !== 'rejected') this.#receipts.set(op.id, result);
-		this.received.push({ op, result });
-		return result;
-	}
-
-	/**
-	 * Takes a record out of this user's scope (a teacher removed from a class):
-	 * pulls stop returning it, and the next pull says the scope changed.
-	 */
-	hide(collection: SyncedCollection, id: string): void {
-		this.#hidden.add(collection + '/' + id);
-		this.#scopeChanged = true;
-	}
-
-	/** GET /api/sync/pull. */
-	pull(params: PullParams): PullResponse {
-		if (this.#scopeChanged && params.since > 0) {
-			this.#scopeChanged = false;
-			return { changes: [], cursor: params.since, more: true, scopeChanged: true };
-		}
-		const all = [...this.#records.entries()]
-			.filter(([key]) => !this.#hidden.has(key))
-			.map(([, r]) => r)
-			.filter((r) => r.record.seq > params.since)
-			.sort((a, b) => a.record.seq - b.record.seq);
-		const page = all.slice(0, params.limit);
-		const last = page[page.length - 1];
-		return {
-			changes: page.map((r) => ({ collection: r.collection, record: r.record })),
-			cursor: last ? last.record.seq : params.since,
-			more: all.length > page.length,
-			scopeChanged: false
-		};
-	}
-
-	/** Realtime fan-out. */
-	subscribe(listener: (change: Change) => void): () => void {
-		this.#subscribers.add(listener);
-		return () => this.#subscribers.delete(listener);
-	}
+interface Subscriber {
+	user: string;
+	listener: (change: Change) => void;
 }
 
 /** A copy through JSON, as the wire would make. */
@@ -167,13 +41,169 @@ function wire<T>(value: T): T {
 	return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** Maps a handler's non-200 answer to the transport's named errors, as transport/http.ts does. */
+export function answerError(answer: HandlerAnswer): Error {
+	const m = answer.body['message'];
+	const message = typeof m === 'string' && m !== '' ? m : `status ${answer.status}`;
+	if (answer.status === 401) return new AuthError(message);
+	if (answer.status >= 500) return new ServerError(answer.status, message);
+	return new RejectedError(answer.status, message);
+}
+
+/** The server for one test; many transports (devices, users) may share it. */
+export class InProcessServer {
+	readonly store: MemoryStore;
+	#subscribers = new Set<Subscriber>();
+	/** Every op the server received, with the answer it gave (for assertions). */
+	readonly received: { op: Op; result: OpResult; user: string }[] = [];
+
+	constructor(now: () => number) {
+		this.store = createMemoryStore({ now });
+		this.store.addUser({ id: DEFAULT_USER, role: 'teacher' });
+	}
+
+	addUser(user: MemoryUser): void {
+		this.store.addUser(user);
+	}
+
+	/** The server's current record. */
+	record(collection: SyncedCollection, id: string): WireRecord | undefined {
+		return this.store.getRecord(collection, id) ?? undefined;
+	}
+
+	/** Current seq (the cursor a full pull ends at). */
+	get seq(): number {
+		return this.store.currentSeq();
+	}
+
+	/** Puts a record as office staff would (stamped by the caller), and tells subscribers. */
+	seed(collection: SyncedCollection, record: Omit<WireRecord, 'seq'>): WireRecord {
+		const stored = this.store.seedRecord(collection, record);
+		this.broadcast();
+		return stored;
+	}
+
+	#actor(user: string): Actor {
+		const u = this.store.user(user);
+		if (!u) throw new AuthError('not signed in');
+		return { id: u.id, role: u.role };
+	}
+
+	/** POST /api/sync/push, synchronously, as `user`. Throws like the route's non-200 answers. */
+	push(req: PushRequest, user = DEFAULT_USER): PushResponse {
+		const body = wire(req);
+		const text = JSON.stringify(body);
+		const answer = handlePush(
+			body,
+			new TextEncoder().encode(text).length,
+			this.#actor(user),
+			this.store
+		);
+		this.broadcast();
+		if (answer.status !== 200) throw answerError(answer);
+		const res = wire(answer.body) as unknown as PushResponse;
+		const ops = Array.isArray(body.ops) ? body.ops : [];
+		res.results.forEach((result, i) => {
+			const op = ops[i];
+			if (op) this.received.push({ op, result: wire(result), user });
+		});
+		return res;
+	}
+
+	/** GET /api/sync/pull as `user`. */
+	pull(params: PullParams & { device: string }, user = DEFAULT_USER): PullResponse {
+		const answer = handlePull(queryOf(params), this.#actor(user), this.store);
+		this.broadcast();
+		if (answer.status !== 200) throw answerError(answer);
+		return wire(answer.body) as unknown as PullResponse;
+	}
+
+	/** GET /api/sync/status as `user`. */
+	status(device: string, user = DEFAULT_USER): { [key: string]: unknown } {
+		const answer = handleStatus({ device }, this.#actor(user), this.store);
+		if (answer.status !== 200) throw answerError(answer);
+		return wire(answer.body);
+	}
+
+	/**
+	 * An office edit in the admin UI: the fields merged into the record as it
+	 * is now, stamped, derived and audited by the real applyExternalEdit, then
+	 * sent to subscribers. Throws when the office's edit is refused.
+	 */
+	officeEdit(
+		collection: SyncedCollection,
+		id: string,
+		fields: { [key: string]: Json }
+	): WireRecord {
+		const before = this.store.getRecord(collection, id);
+		if (!before) throw new Error(`no ${collection} ${id}`);
+		const edit = applyExternalEdit(
+			{ collection, loaded: before, requested: { ...before, ...fields }, current: before },
+			this.store,
+			{ user: '', device: 'admin-ui' }
+		);
+		if (!edit.ok) throw new Error(`office edit refused: ${edit.code}: ${edit.reason}`);
+		this.store.putRecord(collection, edit.record);
+		for (const d of edit.derived) this.store.putRecord(d.collection, d.record);
+		if (edit.audit) this.store.addAudit(edit.audit);
+		this.broadcast();
+		return edit.record;
+	}
+
+	/** Adds or removes a teacher of a class, as the office would (the scope changes). */
+	setTeaches(user: string, classId: string, teaches: boolean): void {
+		const cls = this.store.getRecord('classes', classId);
+		if (!cls) throw new Error(`no class ${classId}`);
+		const teachers = (Array.isArray(cls['teachers']) ? cls['teachers'] : []).filter(
+			(t) => t !== user
+		);
+		if (teaches) teachers.push(user);
+		this.seed('classes', { ...cls, teachers });
+	}
+
+	/** Realtime: `listener` hears each committed change in `user`'s scope. */
+	subscribe(listener: (change: Change) => void, user = DEFAULT_USER): () => void {
+		const sub = { user, listener };
+		this.#subscribers.add(sub);
+		return () => this.#subscribers.delete(sub);
+	}
+
+	/** Sends what the last request wrote to subscribers who may read it. */
+	broadcast(): void {
+		const written = this.store.takeWritten();
+		if (written.length === 0) return;
+		for (const sub of this.#subscribers) {
+			const u = this.store.user(sub.user);
+			if (!u) continue;
+			const scope = scopeOf({ id: u.id, role: u.role }, this.store);
+			for (const change of written) {
+				if (this.store.visible(change.collection, change.record, scope)) sub.listener(wire(change));
+			}
+		}
+	}
+}
+
+function queryOf(params: object): { [key: string]: string } {
+	const q: { [key: string]: string } = {};
+	for (const [key, value] of Object.entries(params)) {
+		if (value !== undefined && value !== null) q[key] = String(value);
+	}
+	return q;
+}
+
 /**
  * A fault to inject: return an Error to fail the call before the server sees
- * it, or `{ after: Error }` to let the server commit and lose the answer.
+ * it, `{ after: Error }` to let the server commit and lose the answer, or
+ * `{ twice: true }` to deliver the request twice (a proxy that retries) and
+ * answer with the second answer.
  */
-export type Fault = Error | { after: Error } | undefined;
+export type Fault = Error | { after: Error } | { twice: true } | undefined;
 
 export interface InProcessTransportOptions {
+	/** The device id pulls are made for (pushes carry theirs in the body). */
+	device: string;
+	/** The user requests are signed in as (default DEFAULT_USER). */
+	user?: string;
 	/** Consulted on every call. */
 	fault?: (call: 'push' | 'pull' | 'ping', req: unknown) => Fault;
 	/** Called with each call, for event logs. */
@@ -191,27 +221,29 @@ export interface InProcessTransport extends Transport {
 
 export function createInProcessTransport(
 	server: InProcessServer,
-	options: InProcessTransportOptions = {}
+	options: InProcessTransportOptions
 ): InProcessTransport {
+	const user = options.user ?? DEFAULT_USER;
 	let connected = false;
 	const subs = new Set<{ onChange: (c: Change) => void; onConnect: () => void }>();
 	server.subscribe((change) => {
 		if (!connected) return;
-		const copy = wire(change);
-		for (const s of subs) queueMicrotask(() => s.onChange(copy));
-	});
+		for (const s of subs) queueMicrotask(() => s.onChange(wire(change)));
+	}, user);
 	async function call<T>(kind: 'push' | 'pull' | 'ping', req: unknown, fn: () => T): Promise<T> {
 		await Promise.resolve();
 		options.onCall?.(kind, req);
 		const fault = options.fault?.(kind, req);
 		if (fault instanceof Error) throw fault;
+		if (fault && 'twice' in fault) fn();
 		const res = wire(fn());
 		if (fault && 'after' in fault) throw fault.after;
 		return res;
 	}
 	return {
-		push: (req) => call('push', req, () => server.push(wire(req))),
-		pull: (params) => call('pull', params, () => server.pull(params)),
+		push: (req) => call('push', req, () => server.push(req, user)),
+		pull: (params) =>
+			call('pull', params, () => server.pull({ ...params, device: options.device }, user)),
 		ping: () => call('ping', null, () => true).catch(() => false),
 		async subscribe(onChange, onConnect) {
 			options.onCall?.('subscribe', null);

@@ -1,0 +1,77 @@
+/**
+ * The Office page's client: its own PocketBase client signed in as a
+ * superuser (office staff), kept apart from the teacher's session so signing
+ * in here never stops or changes a teacher's sync on the same browser.
+ */
+import PocketBase, { LocalAuthStore } from 'pocketbase';
+import type { PeriodDraft, RosterError, RosterPlan } from '$lib/domain';
+
+export interface RosterAnswer {
+	created: { students: number; classes: number };
+	updated: number;
+	unchanged: number;
+	errors: RosterError[];
+	rows: RosterPlan['rows'];
+	message?: string;
+}
+
+const origin = typeof location === 'undefined' ? 'http://127.0.0.1:8090' : location.origin;
+
+class Office {
+	readonly pb = new PocketBase(origin, new LocalAuthStore('markbook_office_auth'));
+	signedIn = $state(false);
+	email = $state('');
+
+	constructor() {
+		this.#sync();
+		this.pb.authStore.onChange(() => this.#sync());
+	}
+
+	#sync(): void {
+		const r = this.pb.authStore.record;
+		this.signedIn = this.pb.authStore.isValid && r?.collectionName === '_superusers';
+		this.email = this.signedIn ? String(r?.['email'] ?? '') : '';
+	}
+
+	async signIn(email: string, password: string): Promise<void> {
+		await this.pb.collection('_superusers').authWithPassword(email, password);
+	}
+
+	signOut(): void {
+		this.pb.authStore.clear();
+	}
+
+	/** POST /api/office/roster; a 400 with a plan (errors) is an answer, not a failure. */
+	async roster(
+		csv: string,
+		opts: { dryRun?: boolean; skipErrors?: boolean }
+	): Promise<RosterAnswer> {
+		const q = new URLSearchParams();
+		if (opts.dryRun) q.set('dryRun', '1');
+		if (opts.skipErrors) q.set('skipErrors', '1');
+		const res = await fetch(`${origin}/api/office/roster?${q}`, {
+			method: 'POST',
+			headers: {
+				'content-type': 'text/csv; charset=utf-8',
+				authorization: this.pb.authStore.token
+			},
+			body: csv
+		});
+		const body = (await res.json()) as RosterAnswer & { message?: string };
+		if (res.ok || (res.status === 400 && Array.isArray(body.errors))) return body;
+		throw new Error(body.message ?? `The server answered ${res.status}.`);
+	}
+
+	async createPeriods(periods: PeriodDraft[]): Promise<number> {
+		const res = await fetch(`${origin}/api/office/periods`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: this.pb.authStore.token },
+			body: JSON.stringify({ periods })
+		});
+		const body = (await res.json()) as { created?: number; message?: string };
+		if (!res.ok) throw new Error(body.message ?? `The server answered ${res.status}.`);
+		return body.created ?? 0;
+	}
+}
+
+export const office = new Office();
