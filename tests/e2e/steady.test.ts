@@ -142,6 +142,19 @@ test('grid on a landscape tablet: rapid taps land on the intended cells and noth
 		await page.waitForTimeout(500);
 		expect(await shifts(page)).toEqual([]);
 
+		// This browser has not promised to keep the data: the warning comes once the
+		// taps pause, over the page (it moves nothing), and stays away once read.
+		const warning = page.getByTestId('persist-warning');
+		await expect(warning).toBeVisible({ timeout: 10_000 });
+		await screenshot(page, 'steady-persist-notice-tablet-landscape');
+		expect(await shifts(page)).toEqual([]);
+		await warning.getByRole('button', { name: 'Got it' }).tap();
+		await expect(warning).toHaveCount(0);
+		await page.locator(`[data-cell="${other}:c5"]`).tap();
+		await page.waitForTimeout(3000);
+		await expect(warning).toHaveCount(0);
+		expect(await shifts(page)).toEqual([]);
+
 		// The server has exactly the tapped row and the typed one.
 		const stored = await results(baseURL!, term1);
 		expect(stored.find((r) => r.student === target)?.values).toEqual({
@@ -155,7 +168,8 @@ test('grid on a landscape tablet: rapid taps land on the intended cells and noth
 			c1: 1,
 			c2: 0,
 			c3: 1,
-			c4: 1
+			c4: 1,
+			c5: 1
 		});
 		expect(stored).toHaveLength(2);
 	} finally {
