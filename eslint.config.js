@@ -56,7 +56,7 @@ export default ts.config(
 				$app: 'readonly', $apis: 'readonly', $os: 'readonly', $security: 'readonly', $dbx: 'readonly',
 				$http: 'readonly', $filesystem: 'readonly', $mails: 'readonly', $template: 'readonly', $tokens: 'readonly',
 				$osArgs: 'readonly', __hooks: 'readonly', migrate: 'readonly', routerAdd: 'readonly', routerUse: 'readonly',
-				onRecordCreate: 'readonly', onRecordUpdate: 'readonly', onRecordDelete: 'readonly', onBootstrap: 'readonly',
+				onRecordCreate: 'readonly', onRecordUpdate: 'readonly', onRecordDelete: 'readonly', onBootstrap: 'readonly', onBackupRestore: 'readonly', onTerminate: 'readonly',
 				onRecordCreateRequest: 'readonly', onRecordUpdateRequest: 'readonly', onRecordDeleteRequest: 'readonly',
 				onRecordAfterCreateSuccess: 'readonly', onRecordAfterUpdateSuccess: 'readonly', onRecordAfterDeleteSuccess: 'readonly',
 				onRealtimeSubscribeRequest: 'readonly', onRealtimeMessageSend: 'readonly', onRealtimeConnectRequest: 'readonly',

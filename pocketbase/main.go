@@ -17,6 +17,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 
 	"github.com/pocketbase/dbx"
@@ -103,7 +104,21 @@ func main() {
 // outside the Go heap and its limit. Measured (issue 5, 3 × 15,000 results
 // flushed): peak RSS 214 → 130 MB, flush time and a 20,000-result cold start
 // unchanged. The pragmas are PocketBase v0.39's; keep them in step on upgrade.
+//
+// The data database runs with synchronous=FULL: a push is answered only after
+// its commit, and with WAL at NORMAL a power loss may still lose the last
+// commits, i.e. edits a device was told were stored (and has forgotten). FULL
+// syncs the WAL at every commit, one fsync per push transaction (issue 10;
+// README, "Durability"). The auxiliary database (logs) keeps NORMAL.
 func connectDB(dbPath string) (*dbx.DB, error) {
-	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8000)"
-	return dbx.Open("sqlite", dbPath+pragmas)
+	return dbx.Open("sqlite", dbPath+pragmasFor(dbPath))
+}
+
+// pragmasFor is the connection string's pragmas for a database file.
+func pragmasFor(dbPath string) string {
+	synchronous := "NORMAL"
+	if filepath.Base(dbPath) == "data.db" {
+		synchronous = "FULL"
+	}
+	return "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(" + synchronous + ")&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8000)"
 }

@@ -49,7 +49,7 @@ function push(e) {
 
 function query(e) {
 	const q = {};
-	for (const key of ['device', 'since', 'limit']) {
+	for (const key of ['device', 'since', 'limit', 'epoch']) {
 		const v = e.request.url.query().get(key);
 		if (v !== '') q[key] = v;
 	}

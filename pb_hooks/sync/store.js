@@ -94,21 +94,14 @@ function createStore(app) {
 
 	return {
 		now: () => Date.now(),
-		// The data's epoch (kept in sync_state by the epoch work); '' until it exists.
-		epoch() {
-			try {
-				const value = state.get('epoch');
-				return typeof value === 'string' ? value : '';
-			} catch (_) {
-				return '';
-			}
-		},
 		loadHlc: () => hlc,
 		saveHlc: (next) => {
 			hlc = next;
 		},
 		nextSeq: () => ++seq,
 		currentSeq: () => seq,
+		// Rotated only at start-up (epoch.js), so the row read here is current.
+		epoch: () => state.getString('epoch'),
 
 		prefetch(plan) {
 			if (plan.opIds.length > 0) {

@@ -46,10 +46,10 @@ class Office {
 		csv: string,
 		opts: { dryRun?: boolean; skipErrors?: boolean }
 	): Promise<RosterAnswer> {
-		const q = new URLSearchParams();
-		if (opts.dryRun) q.set('dryRun', '1');
-		if (opts.skipErrors) q.set('skipErrors', '1');
-		const res = await fetch(`${origin}/api/office/roster?${q}`, {
+		const q = [opts.dryRun ? 'dryRun=1' : '', opts.skipErrors ? 'skipErrors=1' : ''].filter(
+			Boolean
+		);
+		const res = await fetch(`${origin}/api/office/roster?${q.join('&')}`, {
 			method: 'POST',
 			headers: {
 				'content-type': 'text/csv; charset=utf-8',

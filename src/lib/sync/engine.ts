@@ -17,7 +17,9 @@
  *              ▼ ok             ▼ network / 5xx    ▼ 401             ▼ 403 / 426
  *            idle            backoff (ping,      needsSignIn       blocked
  *      (again if edits     1 s … 60 s, full     (resume() after   (resume() or a
- *       came meanwhile)     jitter) → cycle      sign-in)          new app version)
+ *       came meanwhile;     jitter) → cycle      sign-in)          new app version)
+ *       catch-up timer:
+ *       cycle in ~30 s while realtime is not live, see CATCH_UP_PULL_MS)
  *
  * Per-op rejections (a value out of range, not your class) are outcomes, not
  * failures: the op is marked rejected and the loop goes on.
@@ -27,7 +29,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { backoffDelay } from './backoff';
 import { createHlcState, hlcNow, hlcReceive, maxStamp, type HlcState } from './core/stamp';
 import type { Change, FieldPath, Json, Stamp, SyncedCollection, WireRecord } from './core/types';
-import { AuthError, NetworkError, RejectedError, isRetryableError } from './errors';
+import {
+	AuthError,
+	EpochChangedError,
+	NetworkError,
+	RejectedError,
+	isRetryableError
+} from './errors';
 import type { EditResult, SyncClient, SyncPhase, SyncSnapshot } from './client';
 import { buildEdit } from './edit';
 import { Outbox, opPaths, type RejectedOp } from './outbox';
@@ -48,6 +56,20 @@ import { CLOCK_MAX_AHEAD_MS, PUSH_MAX_BYTES, PUSH_MAX_OPS } from './core/types';
 
 /** Wait after an edit before pushing, so a burst of keystrokes coalesces. */
 export const PUSH_DEBOUNCE_MS = 300;
+/**
+ * While realtime is not connected (a proxy that kills SSE, a captive portal,
+ * realtime off), the engine pulls this often (±20 % jitter), so colleagues'
+ * edits still arrive.
+ */
+export const CATCH_UP_PULL_MS = 30_000;
+/**
+ * A realtime stream that gave no sign of life (a connect or a message) for
+ * this long is taken as dead: PocketBase closes an idle SSE connection after
+ * 5 minutes (apis/realtime.go) and the SDK reconnects, firing PB_CONNECT, so a
+ * live stream is never silent longer. A dead one is subscribed again, and the
+ * engine pulls on the catch-up timer until it shows life.
+ */
+export const REALTIME_STALE_MS = 6 * 60_000;
 /** Storage key of the last successful sync time. */
 export const LAST_SYNC_KEY = 'meta/lastSyncAt';
 // Bytes kept free under the server's limit for the request envelope.
@@ -78,7 +100,7 @@ export class SyncEngine implements SyncClient {
 	#o: Required<Omit<SyncEngineOptions, 'online'>> & { online: OnlineSource };
 	#outbox: Outbox | null = null;
 	#replica: Replica | null = null;
-	#pull: PullState = { cursor: 0, seen: null };
+	#pull: PullState = { cursor: 0, seen: null, epoch: null, reset: false };
 	#hlc: HlcState;
 	#started: Promise<void> | null = null;
 	#ready = false;
@@ -102,6 +124,12 @@ export class SyncEngine implements SyncClient {
 	#unsubOnline: (() => void) | null = null;
 	#unsubRealtime: (() => Promise<void>) | null = null;
 	#subscribing = false;
+	// The realtime stream: connected (PB_CONNECT seen, no disconnect since),
+	// and when it last showed life. See REALTIME_STALE_MS.
+	#realtimeUp = false;
+	#realtimeAt = 0;
+	// The catch-up timer (a pull while realtime is not live); see #schedulePoll.
+	#pollTimer: TimerHandle | null = null;
 	#listeners = new Set<(changed: ChangedCollections) => void>();
 	#snapshot: SyncSnapshot | null = null;
 
@@ -335,11 +363,8 @@ export class SyncEngine implements SyncClient {
 		this.#attempt = 0;
 		if (this.#phase === 'needsSignIn' || this.#phase === 'blocked') this.#setPhase('idle');
 		// The session changed: subscribe again with it.
-		const unsub = this.#unsubRealtime;
-		this.#unsubRealtime = null;
-		if (unsub)
-			unsub().catch((e: unknown) => this.#o.log.warn('sync: realtime unsubscribe failed', e));
-		void this.#subscribeRealtime();
+		this.#realtimeUp = false;
+		this.#resubscribe();
 		this.#schedule(0);
 	}
 
@@ -394,7 +419,16 @@ export class SyncEngine implements SyncClient {
 					throw new NetworkError('server unreachable (heartbeat)');
 				this.#reachable = true;
 			}
-			await this.#pushAll();
+			try {
+				await this.#pushAll();
+			} catch (e) {
+				// The server holds other data than the cursor's (a restore): nothing
+				// was applied. Pull first (it resets and re-sends what the server
+				// lost, set-once fields included), then push again.
+				if (!(e instanceof EpochChangedError) || e.epoch === this.#pull.epoch) throw e;
+				this.#o.log.info('sync: the server holds other data now; fetching it before pushing');
+				this.#again = true;
+			}
 			if (this.#closed) return;
 			this.#setPhase('pulling');
 			await pullAll(this.#pullContext(), this.#pull);
@@ -450,11 +484,65 @@ export class SyncEngine implements SyncClient {
 			.set(LAST_SYNC_KEY, now)
 			.catch((e: unknown) => this.#o.log.warn('sync: could not store lastSyncAt', e));
 		this.#phase = 'idle';
+		this.#schedulePoll();
 		this.#changed();
+	}
+
+	#realtimeLive(now: number): boolean {
+		return this.#o.realtime && this.#realtimeUp && now - this.#realtimeAt < REALTIME_STALE_MS;
+	}
+
+	/**
+	 * Arms the catch-up timer after a successful cycle. With realtime live it
+	 * fires when the stream would turn stale (to check on it); otherwise in
+	 * about CATCH_UP_PULL_MS, and then runs a cycle (which pulls). A backoff,
+	 * sign-in or block replaces it; the next success arms it again.
+	 */
+	#schedulePoll(): void {
+		this.#clearPoll();
+		if (this.#paused()) return;
+		const now = this.#o.clock.now();
+		const live = this.#realtimeLive(now);
+		const delay = live
+			? this.#realtimeAt + REALTIME_STALE_MS - now
+			: Math.round(CATCH_UP_PULL_MS * (0.8 + 0.4 * this.#o.random.next()));
+		this.#pollTimer = this.#o.scheduler.setTimeout(() => {
+			this.#pollTimer = null;
+			this.#onPoll();
+		}, delay);
+	}
+
+	#clearPoll(): void {
+		if (this.#pollTimer !== null) this.#o.scheduler.clearTimeout(this.#pollTimer);
+		this.#pollTimer = null;
+	}
+
+	#onPoll(): void {
+		if (this.#paused()) return;
+		if (this.#realtimeLive(this.#o.clock.now())) return this.#schedulePoll();
+		if (this.#o.realtime && this.#realtimeUp) {
+			// Silent for too long: take the stream as dead and subscribe again.
+			this.#o.log.info(
+				'sync: realtime has been silent too long; reconnecting, and pulling meanwhile'
+			);
+			this.#realtimeUp = false;
+			this.#resubscribe();
+		}
+		void this.#run();
+	}
+
+	#resubscribe(): void {
+		const unsub = this.#unsubRealtime;
+		this.#unsubRealtime = null;
+		if (unsub)
+			unsub().catch((e: unknown) => this.#o.log.warn('sync: realtime unsubscribe failed', e));
+		void this.#subscribeRealtime();
 	}
 
 	#failed(e: unknown): void {
 		if (this.#closed) return;
+		// The backoff (or sign-in, or unblocking) decides when to try again.
+		this.#clearPoll();
 		const error = e instanceof Error ? e : new Error(String(e));
 		this.#lastError = { name: error.name, message: error.message };
 		if (e instanceof AuthError) {
@@ -493,9 +581,15 @@ export class SyncEngine implements SyncClient {
 
 	#pushContext(): Parameters<typeof pushOps>[0] {
 		const { outbox, replica } = this.#parts();
+		const transport = this.#o.transport;
 		return {
 			device: this.#o.device,
-			transport: this.#o.transport,
+			// Each push names the epoch of the cursor (see PushRequest.epoch).
+			transport: {
+				...transport,
+				push: (req) =>
+					transport.push(this.#pull.epoch === null ? req : { ...req, epoch: this.#pull.epoch })
+			},
 			outbox,
 			replica,
 			log: this.#o.log,
@@ -529,7 +623,16 @@ export class SyncEngine implements SyncClient {
 			log: this.#o.log,
 			now: () => this.#o.clock.now(),
 			receive: (stamps) => this.#receive(stamps),
-			onPage: () => this.#changed()
+			onPage: () => this.#changed(),
+			resend: {
+				device: this.#o.device,
+				newOpId: () => this.#opId(this.#o.clock.now()),
+				newStamp: () => {
+					const next = hlcNow(this.#hlc, this.#stampClock());
+					this.#hlc = next.state;
+					return next.stamp;
+				}
+			}
 		};
 	}
 
@@ -558,7 +661,8 @@ export class SyncEngine implements SyncClient {
 		try {
 			const unsub = await this.#o.transport.subscribe(
 				(change) => void this.#onRemote(change),
-				() => this.#onConnect()
+				() => this.#onConnect(),
+				() => this.#onDisconnect()
 			);
 			if (this.#closed) await unsub();
 			else this.#unsubRealtime = unsub;
@@ -571,10 +675,19 @@ export class SyncEngine implements SyncClient {
 
 	// Every (re)connect may follow missed events: pull from the cursor now.
 	#onConnect(): void {
+		this.#realtimeUp = true;
+		this.#realtimeAt = this.#o.clock.now();
 		this.#reachable = true;
 		this.#attempt = 0;
 		this.#changed();
 		this.#schedule(0);
+	}
+
+	// Lost (when the transport can tell): catch up on the timer until the next connect.
+	#onDisconnect(): void {
+		if (this.#closed || !this.#realtimeUp) return;
+		this.#realtimeUp = false;
+		if (this.#pollTimer !== null) this.#schedulePoll();
 	}
 
 	// Realtime changes arrive in bursts (one server message carries a whole
@@ -593,6 +706,7 @@ export class SyncEngine implements SyncClient {
 			this.#o.log.warn('sync: ignoring a malformed realtime change', change);
 			return Promise.resolve();
 		}
+		this.#realtimeAt = this.#o.clock.now();
 		this.#remoteQueue.push(change);
 		this.#remoteFlush ??= Promise.resolve().then(() => this.#applyRemote());
 		return this.#remoteFlush;
@@ -618,6 +732,7 @@ export class SyncEngine implements SyncClient {
 		this.#closed = true;
 		if (this.#timer !== null) this.#o.scheduler.clearTimeout(this.#timer);
 		this.#timer = null;
+		this.#clearPoll();
 		this.#unsubOnline?.();
 		const unsub = this.#unsubRealtime;
 		this.#unsubRealtime = null;

@@ -45,6 +45,22 @@ export class ServerError extends Error {
 	}
 }
 
+/**
+ * 409 `epoch_changed`: a push carried the epoch of the device's cursor and the
+ * server now holds other data (restored from a backup, or replaced). Nothing
+ * was applied; the engine pulls (which resets) and then pushes again.
+ */
+export class EpochChangedError extends Error {
+	override readonly name = 'EpochChangedError';
+	readonly status = 409;
+	/** The server's epoch, when it said. */
+	readonly epoch: string | null;
+	constructor(epoch: string | null, message: string, options?: { cause?: unknown }) {
+		super(message, options);
+		this.epoch = epoch;
+	}
+}
+
 /** A transport error the engine retries with backoff. */
 export function isRetryableError(error: unknown): error is NetworkError | ServerError {
 	return error instanceof NetworkError || error instanceof ServerError;

@@ -230,3 +230,17 @@ describe('Outbox crash points', () => {
 		}
 	});
 });
+
+describe('Outbox order', () => {
+	it('sends ops enqueued as `first` (a reset re-creating records) before older ones, also after a restart', async () => {
+		const storage = createMemoryStorage();
+		const ob = await open(storage);
+		await ob.enqueue(makeOp('old1', st(5), { 'values.a': 1 }), T0);
+		await ob.enqueue(makeOp('old2', st(6), { notes: 'n' }), T0);
+		await ob.enqueue(makeOp('again', st(1), { ...RESULT_KEY, 'values.b': 2 }), T0, { first: true });
+		await ob.close();
+		const reopened = await open(storage);
+		expect((await reopened.takeBatch(2, 1e6)).map((o) => o.id)).toEqual(['again', 'old1']);
+		expect((await reopened.takeBatch(2, 1e6)).map((o) => o.id)).toEqual(['old2']);
+	});
+});

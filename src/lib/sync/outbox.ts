@@ -66,6 +66,11 @@ export interface OutboxEntry {
 	/** Set when rejected: a code a program branches on, and words a teacher reads. */
 	code?: string;
 	reason?: string;
+	/**
+	 * Sent before the other pending ops: an op that gives a restored server back
+	 * what it lost (reset.ts) may re-create a record older queued ops edit.
+	 */
+	first?: true;
 }
 
 /** An entry as the rest of the engine sees it. */
@@ -342,7 +347,7 @@ export class Outbox {
 	 * first of the edits). Resolves once the op is on disk (the older ops'
 	 * shrink is written after, before any other mutation).
 	 */
-	enqueue(op: Op, enqueuedAt: number): Promise<OutboxItem> {
+	enqueue(op: Op, enqueuedAt: number, options: { first?: boolean } = {}): Promise<OutboxItem> {
 		return new Promise<OutboxItem>((resolve, reject) => {
 			this.#exclusive(async () => {
 				this.#assertWritable();
@@ -364,7 +369,8 @@ export class Outbox {
 					seq: this.#nextSeq,
 					op: { ...op, base },
 					state: 'pending',
-					enqueuedAt
+					enqueuedAt,
+					...(options.first === true ? { first: true as const } : {})
 				};
 				// Write-ahead: the new op is durable before the older ones shrink.
 				await this.#storage.set(keyOf(entry.seq), entry);
@@ -394,8 +400,9 @@ export class Outbox {
 
 	/**
 	 * Marks up to `maxOps` pending ops (at most `maxBytes` of JSON, but always at
-	 * least one) as in flight, oldest first, and returns them. In-flight ops are
-	 * never coalesced into, so an edit made during a push becomes a new op.
+	 * least one) as in flight, oldest first (those marked `first` before all
+	 * others), and returns them. In-flight ops are never coalesced into, so an
+	 * edit made during a push becomes a new op.
 	 */
 	takeBatch(maxOps: number, maxBytes: number): Promise<Op[]> {
 		return this.#exclusive(async () => {
@@ -403,8 +410,13 @@ export class Outbox {
 			const taken: number[] = [];
 			let maxSeq = 0;
 			let bytes = 0;
-			for (const e of this.#sorted()) {
-				if (e.state !== 'pending' || this.#inflight.has(e.seq)) continue;
+			const sendable = this.#sorted().filter(
+				(e) => e.state === 'pending' && !this.#inflight.has(e.seq)
+			);
+			const ordered = sendable.some((e) => e.first === true)
+				? [...sendable.filter((e) => e.first === true), ...sendable.filter((e) => e.first !== true)]
+				: sendable;
+			for (const e of ordered) {
 				const size = utf8Length(JSON.stringify(e.op));
 				if (ops.length >= maxOps || (ops.length > 0 && bytes + size > maxBytes)) break;
 				bytes += size;

@@ -75,6 +75,8 @@ export interface PullParams {
 	since: number;
 	/** Most changes per page. */
 	limit: number;
+	/** The epoch the cursor belongs to (from an earlier answer); absent when unknown. */
+	epoch?: string;
 }
 
 /**
@@ -95,11 +97,14 @@ export interface Transport {
 	/**
 	 * Realtime: `onChange` for each record change in scope (a fast path, not the
 	 * truth), `onConnect` on every (re)connect, when the device must pull from its
-	 * cursor to catch what it missed. Resolves to an unsubscribe function.
+	 * cursor to catch what it missed, and `onDisconnect` (optional, when the
+	 * transport can tell) when the connection is lost. Resolves to an
+	 * unsubscribe function.
 	 */
 	subscribe(
 		onChange: (change: Change) => void,
-		onConnect: () => void
+		onConnect: () => void,
+		onDisconnect?: () => void
 	): Promise<() => Promise<void>>;
 	/** Whether the server answers at all (a cheap health check). Never rejects. */
 	ping(): Promise<boolean>;

@@ -257,6 +257,24 @@ export class Replica {
 		if (writes.size > 0) await this.#write([...writes]);
 	}
 
+	/**
+	 * Replaces server state with records as the server holds them now, without
+	 * merging (a reset: what the device held came from other data, see reset.ts).
+	 * Resolves once they are durable.
+	 */
+	async replaceServer(changes: readonly Change[], now: number): Promise<void> {
+		const writes = new Map<string, StoredRecord>();
+		for (const change of changes) {
+			const record = applyRemote(undefined, change.record, SCHEMAS[change.collection]);
+			const stored: StoredRecord = { record, syncedAt: now };
+			this.#table(change.collection).set(record.id, stored);
+			this.#overlays.delete(change.collection + '/' + record.id);
+			this.#touch(change.collection);
+			writes.set(storageKey(change.collection, record.id), stored);
+		}
+		if (writes.size > 0) await this.#write([...writes]);
+	}
+
 	/** Ids of the server records of a collection. */
 	serverIds(collection: SyncedCollection): string[] {
 		return [...this.#table(collection).keys()];

@@ -51,6 +51,12 @@ export interface PushRequest {
 	v?: number;
 	device: string;
 	ops: Op[];
+	/**
+	 * The epoch of the device's cursor (HTTP: sent as the `epoch` query
+	 * parameter). The server answers 409 `epoch_changed` and applies nothing
+	 * when it holds other data, so the device resets before it pushes.
+	 */
+	epoch?: string;
 }
 
 export type OpStatus = 'applied' | 'duplicate' | 'superseded' | 'rejected';
@@ -81,6 +87,8 @@ export interface PushResponse {
 	results: OpResult[];
 	cursor: number;
 	serverTime: number;
+	/** The id of the server's data (changes when it is restored from a backup or replaced). */
+	epoch?: string;
 }
 
 export interface Change {
@@ -93,6 +101,13 @@ export interface PullResponse {
 	cursor: number;
 	more: boolean;
 	scopeChanged: boolean;
+	/** The id of the server's data (changes when it is restored from a backup or replaced). */
+	epoch?: string;
+	/**
+	 * The device's cursor means nothing here (another epoch, or ahead of the
+	 * server's): fetch everything from 0 and re-send own edits the server lacks.
+	 */
+	reset?: boolean;
 }
 
 /** Limits of one push request; the server answers 413 past them. */

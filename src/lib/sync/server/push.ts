@@ -84,7 +84,7 @@ export function handlePush(body: unknown, bytes: number, actor: Actor, store: Se
 	for (const a of ctx.audits) store.addAudit(a);
 	store.saveHlc(ctx.hlc);
 	store.touchDevice(device, {});
-	return { status: 200, body: { results, cursor: store.currentSeq(), serverTime: store.now() } };
+	return { status: 200, body: { results, cursor: store.currentSeq(), serverTime: store.now(), epoch: store.epoch() } };
 }
 
 interface PushContext {

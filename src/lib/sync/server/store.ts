@@ -64,6 +64,11 @@ export interface ServerStore {
 	nextSeq(): number;
 	/** The largest sequence number handed out so far. */
 	currentSeq(): number;
+	/**
+	 * The id of this server's data: it changes whenever the data is restored
+	 * from a backup or replaced, so a device knows its cursor means nothing here.
+	 */
+	epoch(): string;
 
 	/** A record as plain JSON with stamps/seq/deleted; null when absent. */
 	getRecord(collection: SyncedCollection, id: string): WireRecord | null;

@@ -20,7 +20,7 @@ import type {
 	SyncedCollection,
 	WireRecord
 } from '../core/types';
-import { AuthError, NetworkError, RejectedError, ServerError } from '../errors';
+import { AuthError, EpochChangedError, NetworkError, RejectedError, ServerError } from '../errors';
 import type { Log, PullParams, Transport } from '../ports';
 
 /** The realtime topic the server sends synced changes on: `{ changes: Change[] }`. */
@@ -68,6 +68,12 @@ export function toTransportError(e: unknown): Error {
 	if (e instanceof ClientResponseError) {
 		if (e.isAbort || e.status === 0) return new NetworkError(`network: ${e.message}`, { cause: e });
 		if (e.status === 401) return new AuthError(messageOf(e), { cause: e });
+		if (e.status === 409 && e.response?.['code'] === 'epoch_changed') {
+			const epoch = e.response['epoch'];
+			return new EpochChangedError(typeof epoch === 'string' ? epoch : null, messageOf(e), {
+				cause: e
+			});
+		}
 		if (e.status >= 500) return new ServerError(e.status, messageOf(e), { cause: e });
 		if (e.status >= 400) return new RejectedError(e.status, messageOf(e), { cause: e });
 		return new ServerError(e.status, `unexpected status ${e.status}`, { cause: e });
@@ -109,16 +115,28 @@ export function createHttpTransport(pb: PocketBase, options: HttpTransportOption
 	}
 	return {
 		push(req: PushRequest): Promise<PushResponse> {
-			// requestKey null: never let the SDK auto-cancel a push in flight.
+			// requestKey null: never let the SDK auto-cancel a push in flight. The
+			// epoch goes in the query, so the server checks it before reading the body.
+			const { epoch, ...body } = req;
 			return call(() =>
-				pb.send<PushResponse>('/api/sync/push', { method: 'POST', body: req, requestKey: null })
+				pb.send<PushResponse>('/api/sync/push', {
+					method: 'POST',
+					body,
+					...(epoch !== undefined ? { query: { epoch } } : {}),
+					requestKey: null
+				})
 			);
 		},
 		pull(params: PullParams): Promise<PullResponse> {
 			return call(() =>
 				pb.send<PullResponse>('/api/sync/pull', {
 					method: 'GET',
-					query: { device: options.device, since: params.since, limit: params.limit },
+					query: {
+						device: options.device,
+						since: params.since,
+						limit: params.limit,
+						...(params.epoch !== undefined ? { epoch: params.epoch } : {})
+					},
 					requestKey: null
 				})
 			);
@@ -133,9 +151,22 @@ export function createHttpTransport(pb: PocketBase, options: HttpTransportOption
 		},
 		async subscribe(
 			onChange: (change: Change) => void,
-			onConnect: () => void
+			onConnect: () => void,
+			onDisconnect?: () => void
 		): Promise<() => Promise<void>> {
 			const unsubs: (() => Promise<void>)[] = [];
+			if (onDisconnect) {
+				// The SDK has one disconnect callback per client: chain any other.
+				const previous = pb.realtime.onDisconnect;
+				pb.realtime.onDisconnect = (subs) => {
+					previous?.(subs);
+					onDisconnect();
+				};
+				unsubs.push(async () => {
+					if (previous) pb.realtime.onDisconnect = previous;
+					else delete pb.realtime.onDisconnect;
+				});
+			}
 			const unsubscribeAll = async () => {
 				for (const u of unsubs.splice(0)) {
 					try {
