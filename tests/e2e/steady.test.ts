@@ -143,7 +143,7 @@ test('grid on a landscape tablet: rapid taps land on the intended cells and noth
 		expect(await shifts(page)).toEqual([]);
 
 		// This browser has not promised to keep the data: the warning comes once the
-		// taps pause, over the page (it moves nothing), and stays away once read.
+		// taps pause, at the end of the page (it moves nothing), and stays away once read.
 		const warning = page.getByTestId('persist-warning');
 		await expect(warning).toBeVisible({ timeout: 10_000 });
 		await screenshot(page, 'steady-persist-notice-tablet-landscape');
