@@ -9,6 +9,11 @@ export default defineConfig({
 			strategies: 'generateSW',
 			registerType: 'prompt',
 			injectRegister: false,
+			// Absolute, with the root scope: SvelteKit's relative base made this
+			// "./sw.js", which on /classes/<id> is /classes/sw.js (the app's HTML),
+			// so a page opened there never registered and never heard of updates.
+			base: '/',
+			scope: '/',
 			manifest: {
 				name: 'Markbook',
 				short_name: 'Markbook',

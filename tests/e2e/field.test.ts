@@ -93,8 +93,14 @@ async function open(
 	}
 }
 
+/** A checklist component: a group with a Demonstrated and a Not yet target. */
 function toggle(page: Page, key: string): Locator {
-	return page.locator(`button[data-component="${key}"]`);
+	return page.locator(`[data-component="${key}"]`);
+}
+
+/** One tap on a component's mark (on the mark already set, it clears). */
+function mark(page: Page, key: string, choice: 'demonstrated' | 'not_yet'): Locator {
+	return toggle(page, key).locator(`[data-choice="${choice}"]`);
 }
 
 test('field mode on a tablet-sized viewport: a whole student assessed with taps only', async ({
@@ -109,24 +115,30 @@ test('field mode on a tablet-sized viewport: a whole student assessed with taps 
 		const first = (await page.getByTestId('student-name').textContent())?.trim() ?? '';
 		expect(first).not.toBe('');
 
-		const toggles = page.locator('button[data-component]');
-		await expect(toggles).toHaveCount(5);
-		for (const t of await toggles.all()) expect(await height(t)).toBeGreaterThanOrEqual(64);
+		await expect(page.locator('[data-component]')).toHaveCount(5);
+		const targets = page.locator('[data-choice]');
+		await expect(targets).toHaveCount(10);
+		for (const t of await targets.all()) expect(await height(t)).toBeGreaterThanOrEqual(56);
 		for (const name of ['Previous student', 'Next student', 'Undo']) {
 			expect(await height(page.getByRole('button', { name }))).toBeGreaterThanOrEqual(48);
 		}
 		await screenshot(page, 'field-checklist-empty-tablet');
 
-		// A tap cycles demonstrated → not yet → not observed, in words.
+		// Each mark is one tap on its own target; a tap on the mark already set clears it.
 		const c1 = toggle(page, 'c1');
 		const label1 = (await c1.locator('.label').textContent())?.trim() ?? '';
-		await expect(c1).toHaveAccessibleName(`${label1}: not observed`);
-		await c1.tap();
-		await expect(c1).toHaveAccessibleName(`${label1}: demonstrated`);
-		await c1.tap();
-		await expect(c1).toHaveAccessibleName(`${label1}: not yet`);
-		await c1.tap();
-		await expect(c1).toHaveAccessibleName(`${label1}: not observed`);
+		await expect(c1).toHaveAccessibleName(label1);
+		await expect(c1).toHaveAttribute('data-mark', 'not_observed');
+		await expect(c1).toContainText('not observed');
+		await mark(page, 'c1', 'demonstrated').tap();
+		await expect(c1).toHaveAttribute('data-mark', 'demonstrated');
+		await expect(mark(page, 'c1', 'demonstrated')).toHaveAttribute('aria-pressed', 'true');
+		await mark(page, 'c1', 'not_yet').tap();
+		await expect(c1).toHaveAttribute('data-mark', 'not_yet');
+		await expect(mark(page, 'c1', 'not_yet')).toHaveAttribute('aria-pressed', 'true');
+		await expect(mark(page, 'c1', 'demonstrated')).toHaveAttribute('aria-pressed', 'false');
+		await mark(page, 'c1', 'not_yet').tap();
+		await expect(c1).toHaveAttribute('data-mark', 'not_observed');
 
 		// Undo walks back, one change at a time.
 		const undo = page.getByRole('button', { name: 'Undo' });
@@ -136,17 +148,16 @@ test('field mode on a tablet-sized viewport: a whole student assessed with taps 
 		await undo.tap();
 		await expect(c1).toHaveAttribute('data-mark', 'demonstrated');
 
-		// c2 not yet (two taps), the rest demonstrated.
-		await toggle(page, 'c2').tap();
-		await toggle(page, 'c2').tap();
+		// c2 not yet (one tap), the rest demonstrated.
+		await mark(page, 'c2', 'not_yet').tap();
 		await expect(toggle(page, 'c2')).toHaveAttribute('data-mark', 'not_yet');
-		await toggle(page, 'c3').tap();
-		await toggle(page, 'c4').tap();
+		await mark(page, 'c3', 'demonstrated').tap();
+		await mark(page, 'c4', 'demonstrated').tap();
 		await expect(page.getByTestId('summary')).toContainText('4 of 5 observed');
 		await screenshot(page, 'field-checklist-partly-tablet');
 
 		// The last tap completes the student: it shows, then the next student comes up.
-		await toggle(page, 'c5').tap();
+		await mark(page, 'c5', 'demonstrated').tap();
 		await expect(toggle(page, 'c5')).toHaveAttribute('data-mark', 'demonstrated');
 		await expect(page.getByTestId('field-message')).toContainText('All observed');
 		await expect(page.getByTestId('position')).toHaveText('2 of 25');
@@ -157,7 +168,7 @@ test('field mode on a tablet-sized viewport: a whole student assessed with taps 
 		await undo.tap();
 		await expect(page.getByTestId('position')).toHaveText('1 of 25');
 		await expect(toggle(page, 'c5')).toHaveAttribute('data-mark', 'not_observed');
-		await toggle(page, 'c5').tap();
+		await mark(page, 'c5', 'demonstrated').tap();
 		await expect(page.getByTestId('position')).toHaveText('2 of 25');
 
 		// Back to the first student: everything as tapped, saved and synced.
@@ -196,7 +207,7 @@ test('field mode on a tablet-sized viewport: a whole student assessed with taps 
 		// Switching auto-advance off keeps a completed student on screen.
 		await page.getByLabel('Auto-advance when all observed').tap();
 		await page.getByRole('button', { name: 'Next student' }).tap();
-		for (const key of ['c1', 'c2', 'c3', 'c4', 'c5']) await toggle(page, key).tap();
+		for (const key of ['c1', 'c2', 'c3', 'c4', 'c5']) await mark(page, key, 'demonstrated').tap();
 		await page.waitForTimeout(1500);
 		await expect(page.getByTestId('position')).toHaveText('2 of 25');
 		await page.getByLabel('Auto-advance when all observed').tap();
@@ -257,13 +268,23 @@ test('the stopwatch records attempts and shows the best; a mistyped one is delet
 		await expect(attempts).toHaveCount(0);
 		expect(await height(go)).toBeGreaterThanOrEqual(64);
 
+		// A double tap (0.4 s for 40 m) is refused in words: the office's bounds are 4–90 s.
 		await go.tap();
 		await page.waitForTimeout(400);
 		await page.getByRole('button', { name: 'Stop' }).tap();
-		await expect(attempts).toHaveCount(1);
+		await expect(page.getByTestId('stopwatch-refused')).toContainText(
+			'is not a plausible time for “40 m sprint”: the school expects more than 4 s'
+		);
+		await expect(attempts).toHaveCount(0);
 
 		await page.getByRole('button', { name: 'Start' }).tap();
-		await page.waitForTimeout(2500);
+		await page.waitForTimeout(4300);
+		await page.getByRole('button', { name: 'Stop' }).tap();
+		await expect(attempts).toHaveCount(1);
+		await expect(page.getByTestId('stopwatch-refused')).toHaveText('');
+
+		await page.getByRole('button', { name: 'Start' }).tap();
+		await page.waitForTimeout(5500);
 		await page.getByRole('button', { name: 'Stop' }).tap();
 		await expect(attempts).toHaveCount(2);
 		// The quicker run is the best.
@@ -272,7 +293,7 @@ test('the stopwatch records attempts and shows the best; a mistyped one is delet
 		const firstSecs = Number(
 			(await attempts.nth(0).locator('.secs').textContent())?.replace(' s', '')
 		);
-		expect(firstSecs).toBeGreaterThan(0.3);
+		expect(firstSecs).toBeGreaterThan(4);
 		expect(firstSecs).toBeLessThan(30);
 
 		// Reset is a false start: nothing recorded.
@@ -280,13 +301,25 @@ test('the stopwatch records attempts and shows the best; a mistyped one is delet
 		await page.getByRole('button', { name: 'Reset' }).tap();
 		await expect(attempts).toHaveCount(2);
 
+		// Typing that is not a time, and an impossible time, are refused in words.
+		const typed = page.getByLabel('Or type a time (seconds)');
+		await typed.fill('abc');
+		await page.getByRole('button', { name: 'Add time' }).tap();
+		await expect(page.getByTestId('typed-refused')).toContainText('“abc” is not');
+		await expect(typed).toHaveAttribute('aria-invalid', 'true');
+		await typed.fill('0.5');
+		await page.getByRole('button', { name: 'Add time' }).tap();
+		await expect(page.getByTestId('typed-refused')).toContainText('0.5 s is not a plausible time');
+		await expect(attempts).toHaveCount(2);
+
 		// A time read off another watch, and a typo.
-		await page.getByLabel('Or type a time (seconds)').fill('0.25');
+		await typed.fill('4,05');
 		await page.getByRole('button', { name: 'Add time' }).tap();
 		await expect(attempts).toHaveCount(3);
+		await expect(page.getByTestId('typed-refused')).toHaveText('');
 		await expect(attempts.nth(2)).toHaveAttribute('data-best', 'true');
-		await expect(page.getByTestId('summary')).toContainText('Best 0.25 s');
-		await page.getByRole('button', { name: 'Delete attempt 3 (0.25 s)' }).tap();
+		await expect(page.getByTestId('summary')).toContainText('Best 4.05 s');
+		await page.getByRole('button', { name: 'Delete attempt 3 (4.05 s)' }).tap();
 		await expect(attempts).toHaveCount(2);
 		await expect(attempts.nth(0)).toHaveAttribute('data-best', 'true');
 		await expect(page.getByTestId('summary')).toContainText(`Best ${firstSecs.toFixed(2)} s`);
@@ -306,7 +339,7 @@ test('the stopwatch records attempts and shows the best; a mistyped one is delet
 				.map((r) => r.seconds)
 				.sort()
 		).toHaveLength(2);
-		expect(rows.filter((r) => r.deleted).map((r) => r.seconds)).toEqual([0.25]);
+		expect(rows.filter((r) => r.deleted).map((r) => r.seconds)).toEqual([4.05]);
 
 		await page.setViewportSize(LAPTOP);
 		await screenshot(page, 'field-stopwatch-laptop');
@@ -389,9 +422,8 @@ test('the student report shows the period’s results and notes, and prints clea
 		// Something to report: a checklist, an item score and a grade in Term 3.
 		await open(page, BANKSIA, 'Field mode', { assessment: skip, period: term3, student });
 		await page.getByLabel('Auto-advance when all observed').uncheck();
-		for (const key of ['c1', 'c2', 'c3']) await toggle(page, key).click();
-		await toggle(page, 'c4').click();
-		await toggle(page, 'c4').click();
+		for (const key of ['c1', 'c2', 'c3']) await mark(page, key, 'demonstrated').click();
+		await mark(page, 'c4', 'not_yet').click();
 		await expect(toggle(page, 'c4')).toHaveAttribute('data-mark', 'not_yet');
 		await page.getByLabel('Assessment').selectOption(ASSESSMENTS['grade'] as string);
 		await page.getByRole('button', { name: 'Grade: A', exact: true }).click();

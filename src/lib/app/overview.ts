@@ -5,7 +5,6 @@
  * Pure functions over a Reader.
  */
 import type { Assessment } from '$lib/domain/assessment';
-import { LEVEL_MASTERY, LEVEL_NEAR_MASTERY } from '$lib/domain/scoring';
 import {
 	assessments,
 	classes,
@@ -15,6 +14,7 @@ import {
 	type Reader,
 	type StudentInfo
 } from './data';
+import { classSummary, type SkillSummary } from './summary';
 
 /** One class × assessment cell: children with a result of the term, of the class's children. */
 export interface Completion {
@@ -72,37 +72,22 @@ export interface SkillSpread {
 	classes: Spread[];
 }
 
-/** Per checklist skill, per class: the mastery distribution of the term. */
+/** Per checklist skill, per class: the mastery distribution of the term (each class's summary). */
 export function skillSpread(db: Reader, period: string): SkillSpread[] {
 	const skills = assessments(db).filter((a) => a.kind === 'checklist');
-	const all = classes(db);
-	return skills.map((skill) => ({
+	const perClass = classes(db).map((c) => ({ c, rows: classSummary(db, c.id, period, skills) }));
+	return skills.map((skill, i) => ({
 		skill,
-		classes: all.map((c) => {
-			const spread: Spread = {
+		classes: perClass.map(({ c, rows }) => {
+			const kids = (rows[i] as SkillSummary).children;
+			return {
 				class: c,
-				mastery: 0,
-				nearMastery: 0,
-				developing: 0,
-				notObserved: 0,
-				behind: []
+				mastery: kids.mastery.length,
+				nearMastery: kids.near_mastery.length,
+				developing: kids.developing.length,
+				notObserved: kids.not_observed.length,
+				behind: [...kids.near_mastery, ...kids.developing]
 			};
-			for (const s of studentsIn(db, c.id)) {
-				const level = derivedOf(db, skill, {
-					student: s.id,
-					class: c.id,
-					assessment: skill.id,
-					period
-				}).level;
-				if (level === null) spread.notObserved++;
-				else if (level === LEVEL_MASTERY) spread.mastery++;
-				else {
-					if (level === LEVEL_NEAR_MASTERY) spread.nearMastery++;
-					else spread.developing++;
-					spread.behind.push(s);
-				}
-			}
-			return spread;
 		})
 	}));
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { componentMax, componentScale, parseAssessment, DEFAULT_GRADE_SCALE } from './assessment';
+import {
+	componentMax,
+	componentScale,
+	parseAssessment,
+	secondsBounds,
+	DEFAULT_GRADE_SCALE,
+	TIMED_MAX_SECONDS
+} from './assessment';
 
 describe('parseAssessment', () => {
 	it('reads components and levels given as JSON text (as PocketBase hooks get them)', () => {
@@ -43,6 +50,28 @@ describe('parseAssessment', () => {
 			levels: null
 		});
 		expect(g.ok && componentScale(g.assessment.components[0]!)).toEqual(['5', '4', '3', '2', '1']);
+	});
+
+	it('reads the office’s plausible times of a timed assessment; 0 or empty is no bound', () => {
+		const base = {
+			id: 't',
+			name: 'Sprint',
+			kind: 'timed',
+			components: [{ key: 'time', label: 'Time' }],
+			levels: []
+		};
+		const both = parseAssessment({ ...base, min_seconds: 4, max_seconds: 90 });
+		expect(both.ok && both.assessment.seconds).toEqual({ min: 4, max: 90 });
+		expect(both.ok && secondsBounds(both.assessment)).toEqual({ min: 4, max: 90 });
+		const minOnly = parseAssessment({ ...base, min_seconds: 4, max_seconds: 0 });
+		expect(minOnly.ok && minOnly.assessment.seconds).toEqual({ min: 4, max: TIMED_MAX_SECONDS });
+		const none = parseAssessment({ ...base, min_seconds: 0, max_seconds: null });
+		expect(none.ok && none.assessment.seconds).toBeUndefined();
+		expect(none.ok && secondsBounds(none.assessment)).toEqual({ min: 0, max: TIMED_MAX_SECONDS });
+		const crossed = parseAssessment({ ...base, min_seconds: 9, max_seconds: 5 });
+		expect(crossed).toMatchObject({ ok: false, code: 'bad_assessment' });
+		expect(!crossed.ok && crossed.reason).toContain('must be below its slowest');
+		expect(parseAssessment({ ...base, min_seconds: -1 })).toMatchObject({ ok: false });
 	});
 
 	it('defaults: items max 1, grade scale A–E', () => {

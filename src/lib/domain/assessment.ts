@@ -10,6 +10,9 @@
  * - timed: times are seconds (attempts, or typed into a component);
  *   `levels` are `{ max, level }`: lower is better, the smallest `max` ≥ best
  *   time wins.
+ *   The office may set plausibility bounds, `min_seconds` and `max_seconds`
+ *   (number fields; 0 or empty means none): a 40 m sprint in 0.5 s is a
+ *   slip of the thumb, and is refused like any other impossible value.
  * - grade: each component takes one value of its `scale`, a list of strings
  *   best first, e.g. `['A','B','C','D','E']` or `['5','4','3','2','1']`;
  *   without a scale, DEFAULT_GRADE_SCALE. Usually one component (`grade`).
@@ -41,6 +44,14 @@ export interface AssessmentComponent {
 /** items: reach `min` points; timed: finish within `max` seconds. */
 export type LevelThreshold = { min: number; level: string } | { max: number; level: string };
 
+/** timed: the times the office thinks possible, in seconds (`min` < time ≤ `max`). */
+export interface SecondsBounds {
+	/** A time must be more than this (0 when the office set none). */
+	min: number;
+	/** …and at most this (TIMED_MAX_SECONDS when the office set none). */
+	max: number;
+}
+
 export interface Assessment {
 	id: string;
 	name: string;
@@ -49,6 +60,13 @@ export interface Assessment {
 	components: AssessmentComponent[];
 	levels: LevelThreshold[];
 	active: boolean;
+	/** timed only: the plausible times, when the office set them. */
+	seconds?: SecondsBounds;
+}
+
+/** The times a timed assessment takes: the office's bounds, else any time under an hour. */
+export function secondsBounds(assessment: Assessment | null | undefined): SecondsBounds {
+	return assessment?.seconds ?? { min: 0, max: TIMED_MAX_SECONDS };
 }
 
 export type ParseAssessmentResult =
@@ -166,16 +184,38 @@ export function parseAssessment(raw: { [key: string]: unknown }): ParseAssessmen
 	} else if (rawLevels !== undefined && rawLevels !== null) {
 		return fail(name, 'its levels must be a list.');
 	}
-	return {
-		ok: true,
-		assessment: {
-			id: raw['id'],
-			name,
-			framework: typeof raw['framework'] === 'string' ? raw['framework'] : '',
-			kind: kind as AssessmentKind,
-			components,
-			levels,
-			active: raw['active'] !== false
-		}
+	const assessment: Assessment = {
+		id: raw['id'],
+		name,
+		framework: typeof raw['framework'] === 'string' ? raw['framework'] : '',
+		kind: kind as AssessmentKind,
+		components,
+		levels,
+		active: raw['active'] !== false
 	};
+	if (kind === 'timed') {
+		const bounds = parseBounds(raw['min_seconds'], raw['max_seconds']);
+		if (typeof bounds === 'string') return fail(name, bounds);
+		if (bounds) assessment.seconds = bounds;
+	}
+	return { ok: true, assessment };
+}
+
+// 0, null or absent: not set (PocketBase stores an empty number field as 0).
+function boundOf(value: unknown): number | null | 'bad' {
+	if (value === undefined || value === null || value === 0 || value === '') return null;
+	return typeof value === 'number' && isFinite(value) && value > 0 ? value : 'bad';
+}
+
+/** The office's plausible times, or null when none are set, or why they are wrong. */
+function parseBounds(rawMin: unknown, rawMax: unknown): SecondsBounds | null | string {
+	const min = boundOf(rawMin);
+	const max = boundOf(rawMax);
+	if (min === 'bad' || max === 'bad')
+		return 'its plausible times (min_seconds, max_seconds) must be numbers of seconds above 0.';
+	if (min === null && max === null) return null;
+	const bounds = { min: min ?? 0, max: Math.min(max ?? TIMED_MAX_SECONDS, TIMED_MAX_SECONDS) };
+	if (bounds.min >= bounds.max)
+		return `its fastest plausible time (${bounds.min} s) must be below its slowest (${bounds.max} s).`;
+	return bounds;
 }

@@ -32,7 +32,13 @@ export type ConflictStatus = 'open' | 'kept_mine' | 'kept_theirs' | 'edited' | '
  * value again as a new edit; `kept_theirs` and `dismissed` leave the winner.
  * The `conflicts.status` select in pb_migrations lists the same values.
  */
-export const CONFLICT_STATUSES: readonly ConflictStatus[] = ['open', 'kept_mine', 'kept_theirs', 'edited', 'dismissed'];
+export const CONFLICT_STATUSES: readonly ConflictStatus[] = [
+	'open',
+	'kept_mine',
+	'kept_theirs',
+	'edited',
+	'dismissed'
+];
 
 const lww: FieldSpec = { rule: 'lww' };
 const immutable: FieldSpec = { rule: 'immutable' };
@@ -65,7 +71,9 @@ export const SCHEMAS: Readonly<Record<SyncedCollection, CollectionSchema>> = {
 		'components',
 		'levels',
 		'scale',
-		'active'
+		'active',
+		'min_seconds',
+		'max_seconds'
 	]),
 	results: {
 		collection: 'results',

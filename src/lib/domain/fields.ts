@@ -71,7 +71,10 @@ export const STORED_FIELDS: Readonly<
 		components: json,
 		levels: json,
 		scale: json,
-		active: { type: 'bool' }
+		active: { type: 'bool' },
+		// timed: the plausible times the office set (0: none); see assessment.ts.
+		min_seconds: { type: 'number', min: 0, max: TIMED_MAX_SECONDS },
+		max_seconds: { type: 'number', min: 0, max: TIMED_MAX_SECONDS }
 	},
 	results: {
 		student: rel('students', true),

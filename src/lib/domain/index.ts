@@ -9,14 +9,16 @@ export {
 	componentMax,
 	componentOf,
 	componentScale,
-	parseAssessment
+	parseAssessment,
+	secondsBounds
 } from './assessment';
 export type {
 	Assessment,
 	AssessmentComponent,
 	AssessmentKind,
 	LevelThreshold,
-	ParseAssessmentResult
+	ParseAssessmentResult,
+	SecondsBounds
 } from './assessment';
 
 export { ACCESS, WRITE_RULE, mayRead, readRule, readSql } from './access';

@@ -183,6 +183,23 @@ describe('validateOp: component values', () => {
 		);
 	});
 
+	it('timed: the office’s plausible times refuse a slip of the thumb, with the bounds in words', () => {
+		const BOUNDED = { ...SPRINT, seconds: { min: 4, max: 90 } };
+		const ctx = { assessment: BOUNDED };
+		expect(code(resultOp(SPRINT.id, { 'values.time': 7.9 }), ctx)).toBe('ok');
+		expect(code(resultOp(SPRINT.id, { 'values.time': 90 }), ctx)).toBe('ok');
+		expect(validateOp(resultOp(SPRINT.id, { 'values.time': 0.5 }), ctx)).toEqual({
+			ok: false,
+			code: 'implausible',
+			reason:
+				'0.5 s is not a plausible time for “50 m time” (50 m sprint): the school expects more than 4 s. Check the watch and record it again.'
+		});
+		expect(code(resultOp(SPRINT.id, { 'values.time': 4 }), ctx)).toBe('implausible');
+		expect(code(resultOp(SPRINT.id, { 'values.time': 90.5 }), ctx)).toBe('implausible');
+		// Without bounds, any time under an hour (as before).
+		expect(code(resultOp(SPRINT.id, { 'values.time': 0.5 }), { assessment: SPRINT })).toBe('ok');
+	});
+
 	it('grade: a value on the scale', () => {
 		expect(code(resultOp(ENGLISH.id, { 'values.grade': 'C' }), { assessment: ENGLISH })).toBe('ok');
 		const r = validateOp(resultOp(ENGLISH.id, { 'values.grade': 'F' }), { assessment: ENGLISH });
@@ -234,6 +251,9 @@ describe('validateOp: attempts and observations', () => {
 		expect(code(attempt({ taken_at: '2026-02-31T25:00:00Z' }))).toBe('bad_date');
 		expect(code(attempt({}), { assessment: HOP })).toBe('assessment_mismatch');
 		expect(code(attempt({ assessment: HOP.id }), { assessment: HOP })).toBe('not_timed');
+		const bounded = { assessment: { ...SPRINT, seconds: { min: 4, max: 90 } } };
+		expect(code(attempt({ seconds: 0.5 }), bounded)).toBe('implausible');
+		expect(code(attempt({ seconds: 8.7 }), bounded)).toBe('ok');
 		const { seconds: _drop, ...rest } = attempt({}).fields;
 		expect(code({ ...attempt({}), fields: rest })).toBe('missing_field');
 		// Wire version 2: an attempt names the class it was timed in.

@@ -13,7 +13,7 @@ import { getPath, isValidPath, splitPath } from '../sync/core/paths';
 import { DELETED_PATH } from '../sync/core/schema';
 import { isStamp, parseStamp } from '../sync/core/stamp';
 import type { Json, Op, SyncedCollection, WireRecord } from '../sync/core/types';
-import type { Assessment } from './assessment';
+import { secondsBounds, type Assessment } from './assessment';
 import { CONFLICT_STATUSES, isSyncedCollection, ruleFor, SCHEMAS } from './collections';
 import { NOTES_MAX_CHARS, OBSERVATION_MAX_CHARS } from './fields';
 import {
@@ -104,7 +104,11 @@ function validateField(op: Op, path: string, value: Json, ctx: ValidateContext):
 			return OK;
 		case 'attempts':
 			if (path === 'seconds')
-				return validateSeconds(ctx.assessment ? `“${ctx.assessment.name}”` : 'this attempt', value);
+				return validateSeconds(
+					ctx.assessment ? `“${ctx.assessment.name}”` : 'this attempt',
+					value,
+					secondsBounds(ctx.assessment)
+				);
 			if (
 				path === 'taken_at' &&
 				(typeof value !== 'string' ||

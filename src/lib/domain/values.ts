@@ -8,7 +8,9 @@ import {
 	componentOf,
 	componentScale,
 	TIMED_MAX_SECONDS,
-	type Assessment
+	secondsBounds,
+	type Assessment,
+	type SecondsBounds
 } from './assessment';
 
 export type ValidationCode =
@@ -33,6 +35,7 @@ export type ValidationCode =
 	| 'not_timed'
 	| 'unknown_component'
 	| 'out_of_range'
+	| 'implausible'
 	| 'not_in_scale'
 	| 'bad_value'
 	| 'bad_date'
@@ -104,7 +107,7 @@ export function validateComponentValue(
 			return OK;
 		}
 		case 'timed':
-			return validateSeconds(label, value);
+			return validateSeconds(label, value, secondsBounds(assessment));
 		case 'grade': {
 			const scale = componentScale(component);
 			if (typeof value === 'string' && scale.indexOf(value) >= 0) return OK;
@@ -116,8 +119,15 @@ export function validateComponentValue(
 	}
 }
 
-/** A time in seconds: more than 0 and under TIMED_MAX_SECONDS. */
-export function validateSeconds(label: string, value: Json): ValidationResult {
+/**
+ * A time in seconds: more than 0 and under TIMED_MAX_SECONDS, and within the
+ * office's plausible times for the assessment when it set them.
+ */
+export function validateSeconds(
+	label: string,
+	value: Json,
+	bounds: SecondsBounds = { min: 0, max: TIMED_MAX_SECONDS }
+): ValidationResult {
 	if (typeof value !== 'number' || !isFinite(value)) {
 		return no('bad_value', `A time for ${label} is a number of seconds; ${show(value)} is not.`);
 	}
@@ -125,6 +135,12 @@ export function validateSeconds(label: string, value: Json): ValidationResult {
 		return no(
 			'out_of_range',
 			`A time for ${label} must be more than 0 and under ${TIMED_MAX_SECONDS} seconds; ${value} is not.`
+		);
+	}
+	if (value <= bounds.min || value > bounds.max) {
+		return no(
+			'implausible',
+			`${value} s is not a plausible time for ${label}: the school expects ${value <= bounds.min ? `more than ${bounds.min} s` : `at most ${bounds.max} s`}. Check the watch and record it again.`
 		);
 	}
 	return OK;

@@ -29,15 +29,11 @@ export function valueOfMark(mark: Mark): 1 | 0 | null {
 }
 
 /**
- * A tap: not observed → demonstrated → not yet → not observed. Demonstrated
- * comes first because it is what a teacher marks most often.
+ * Field mode's two targets: a tap on a mark sets it, a tap on the mark already
+ * set clears the component (not observed). Either mark is one tap.
  */
-export function nextMark(mark: Mark): Mark {
-	return mark === 'not_observed'
-		? 'demonstrated'
-		: mark === 'demonstrated'
-			? 'not_yet'
-			: 'not_observed';
+export function tapMark(current: Mark, tapped: Exclude<Mark, 'not_observed'>): Mark {
+	return current === tapped ? 'not_observed' : tapped;
 }
 
 /** Whether one component has a value of its assessment's kind. */
