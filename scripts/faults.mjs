@@ -27,7 +27,9 @@ await esbuild.build({
 	format: 'esm',
 	target: 'node20',
 	// CommonJS dependencies (localforage) call require(): give the ESM bundle one.
-	banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+	banner: {
+		js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
+	},
 	sourcemap: 'inline',
 	// The suite needs no tsconfig paths; not reading it spares a warning before `svelte-kit sync`.
 	tsconfigRaw: {},

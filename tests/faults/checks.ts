@@ -38,7 +38,8 @@ export const COUNT_HELP: Record<CountName, string> = {
 	replicaDiff: "records where a device's replica differs from a fresh pull from 0",
 	refusedAsSynced: 'ops the server refused that the device no longer shows as refused',
 	lostNoNotice: 'values overwritten by a concurrent edit whose teacher got no conflicts row',
-	reordered: "a device's later edit of a field that ended with an earlier stamp than its previous one",
+	reordered:
+		"a device's later edit of a field that ended with an earlier stamp than its previous one",
 	http5xx: 'answers the server gave with a 5xx status',
 	integrity: 'PRAGMA integrity_check of the data db not "ok"',
 	unhealed: 'ops still pending, or devices not idle, after healing'
@@ -69,7 +70,6 @@ export function wireOf(record: RecordModel | WireRecord): WireRecord {
 export interface SeenOp {
 	op: Op;
 	device: FaultDevice;
-	/** Position among the device's ops (enqueue order: UUIDv7 ids sort in time). */
 	answer: OpResult | null;
 	stamp: Stamp;
 }
@@ -83,7 +83,8 @@ export function seenOps(devices: FaultDevice[]): SeenOp[] {
 				const answer = p.results?.find((r) => r.id === op.id) ?? null;
 				const prev = out.get(op.id);
 				const clamped = answer?.clamped?.to ?? prev?.stamp ?? op.stamp;
-				if (!prev || answer) out.set(op.id, { op, device: d, answer: answer ?? prev?.answer ?? null, stamp: clamped });
+				if (!prev || answer)
+					out.set(op.id, { op, device: d, answer: answer ?? prev?.answer ?? null, stamp: clamped });
 			}
 		}
 	}
@@ -115,7 +116,11 @@ async function serverResults(admin: PocketBase, ids: string[]): Promise<Map<stri
 	for (const part of chunks(ids, 40)) {
 		const rows = await admin
 			.collection('results')
-			.getFullList({ filter: part.map((id) => `id = "${id}"`).join(' || '), batch: 500, requestKey: null });
+			.getFullList({
+				filter: part.map((id) => `id = "${id}"`).join(' || '),
+				batch: 500,
+				requestKey: null
+			});
 		for (const r of rows) out.set(r.id, wireOf(r));
 	}
 	return out;
@@ -126,10 +131,15 @@ async function freshPull(pb: PocketBase, device: string): Promise<Map<string, Wi
 	const out = new Map<string, WireRecord>();
 	let since = 0;
 	for (let page = 0; page < 1000; page++) {
-		const res = await pb.send<{ changes: { collection: string; record: WireRecord }[]; cursor: number; more: boolean }>(
-			'/api/sync/pull',
-			{ method: 'GET', query: { device, since, limit: 2000 }, requestKey: null }
-		);
+		const res = await pb.send<{
+			changes: { collection: string; record: WireRecord }[];
+			cursor: number;
+			more: boolean;
+		}>('/api/sync/pull', {
+			method: 'GET',
+			query: { device, since, limit: 2000 },
+			requestKey: null
+		});
 		for (const c of res.changes) out.set(`${c.collection}/${c.record.id}`, wireOf(c.record));
 		since = res.cursor;
 		if (!res.more) break;
@@ -169,7 +179,10 @@ export async function checkRun(input: CheckInput): Promise<CheckReport> {
 	for (const d of devices) {
 		const s = d.engine.state;
 		if (s.pendingCount > 0 || s.phase !== 'idle')
-			note('unhealed', `${d.id} phase ${s.phase}, ${s.pendingCount} pending, ${JSON.stringify(s.lastError)}`);
+			note(
+				'unhealed',
+				`${d.id} phase ${s.phase}, ${s.pendingCount} pending, ${JSON.stringify(s.lastError)}`
+			);
 	}
 
 	const ops = seenOps(devices).filter((s) => s.op.collection === 'results');
@@ -185,19 +198,26 @@ export async function checkRun(input: CheckInput): Promise<CheckReport> {
 		if (receipts.get(s.op.id) !== 'rejected') continue;
 		refused.add(s.op.id);
 		const kept = s.device.engine.state.rejected.some((r) => r.op.id === s.op.id);
-		if (!kept) note('refusedAsSynced', `${s.device.id} dropped op ${s.op.id} the server refused (last answer ${JSON.stringify(s.answer)})`);
+		if (!kept)
+			note(
+				'refusedAsSynced',
+				`${s.device.id} dropped op ${s.op.id} the server refused (last answer ${JSON.stringify(s.answer)})`
+			);
 	}
 
 	// Acknowledged ops lost: the server must hold each acknowledged op's value
 	// under its stamp, or a later stamp.
-	const acked = ops.filter((s) => s.answer && s.answer.status !== 'rejected' && !refused.has(s.op.id));
+	const acked = ops.filter(
+		(s) => s.answer && s.answer.status !== 'rejected' && !refused.has(s.op.id)
+	);
 	for (const s of acked) {
 		const rec = onServer.get(s.op.record);
 		for (const path of Object.keys(s.op.fields).filter(isCheckedPath)) {
 			const value = s.op.fields[path] as Json;
 			const held = rec?.stamps[path];
 			const heldValue = rec ? (getPath(rec, path) ?? null) : null;
-			const ok = held !== undefined && (held > s.stamp || (held === s.stamp && jsonEqual(heldValue, value)));
+			const ok =
+				held !== undefined && (held > s.stamp || (held === s.stamp && jsonEqual(heldValue, value)));
 			if (!ok)
 				note(
 					'ackLost',
@@ -217,13 +237,17 @@ export async function checkRun(input: CheckInput): Promise<CheckReport> {
 		}
 	}
 	for (const [k, list] of byDeviceCell) {
-		// UUIDv7 op ids carry the edit's time; the stamp order must follow the edit order.
-		const sorted = [...list].sort((a, b) => (a.op.stamp < b.op.stamp ? -1 : 1));
+		// In the order the teacher made the edits; the stamps must follow it.
+		const order = (s: SeenOp) => s.device.editOrder.get(s.op.id) ?? Number.MAX_SAFE_INTEGER;
+		const sorted = [...list].sort((a, b) => order(a) - order(b));
 		for (let i = 1; i < sorted.length; i++) {
 			const prev = sorted[i - 1] as SeenOp;
 			const cur = sorted[i] as SeenOp;
 			if (cur.stamp <= prev.stamp)
-				note('reordered', `${k}: op ${cur.op.id} @${cur.stamp} not after ${prev.op.id} @${prev.stamp}`);
+				note(
+					'reordered',
+					`${k}: later edit ${cur.op.id} (sent @${cur.op.stamp}) ended @${cur.stamp}, not after the earlier ${prev.op.id} (sent @${prev.op.stamp}) @${prev.stamp}`
+				);
 		}
 	}
 
@@ -233,19 +257,25 @@ export async function checkRun(input: CheckInput): Promise<CheckReport> {
 		const res = await server.sql(
 			`SELECT record, json_extract(changes, '$.notes[1]') AS v, count(*) FROM audit_log WHERE record IN (${part.map(quote).join(',')}) AND json_extract(changes, '$.notes') IS NOT NULL GROUP BY record, v HAVING count(*) > 1`
 		);
-		for (const row of res.rows) note('appliedTwice', `audit_log has ${row[2]} entries setting ${row[0]} notes to ${row[1]}`);
+		for (const row of res.rows)
+			note('appliedTwice', `audit_log has ${row[2]} entries setting ${row[0]} notes to ${row[1]}`);
 	}
 
 	// Duplicate natural keys, anywhere in results.
 	const dups = await server.sql(
 		'SELECT student, class, assessment, period, count(*) FROM results GROUP BY student, class, assessment, period HAVING count(*) > 1'
 	);
-	for (const row of dups.rows) note('dupKeys', `${row[4]} results for ${row.slice(0, 4).join('|')}`);
+	for (const row of dups.rows)
+		note('dupKeys', `${row[4]} results for ${row.slice(0, 4).join('|')}`);
 
-	// Lost values without a notice: per cell, each acknowledged value and the
-	// value that overwrote it (the next stamp). If that one was made without
-	// seeing it (its base is older), by another device, with another value,
-	// the loser's teacher must have a conflicts row for it.
+	// Lost values without a notice. Per cell, the final value F (the largest
+	// stamp) and the one just below it, X: whichever of the two arrived first,
+	// X's value lost to F (overwritten, or answered superseded). If F was made
+	// without seeing X (its base is older), on another device, with another
+	// value, the merge was concurrent and X's teacher must have a conflicts row
+	// for it, in either arrival order. (Losses further down depend on the
+	// arrival order — a value in between may have been seen, or equal — so
+	// only this pair is owed a notice whatever the order.)
 	const conflictRows = await server.sql(
 		`SELECT user, record, field, mine FROM conflicts WHERE record IN (${input.records.map(quote).join(',')})`
 	);
@@ -268,23 +298,26 @@ export async function checkRun(input: CheckInput): Promise<CheckReport> {
 	for (const [k, list] of cells) {
 		const [record, path] = k.split(' ') as [string, string];
 		const sorted = [...list].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
-		for (let i = 0; i + 1 < sorted.length; i++) {
-			const loser = sorted[i] as SeenOp;
-			const winner = sorted[i + 1] as SeenOp;
-			if (winner.stamp === loser.stamp || winner.device.id === loser.device.id) continue;
-			const mine = loser.op.fields[path] as Json;
-			if (jsonEqual(mine, winner.op.fields[path] as Json)) continue;
-			const base = winner.op.base[path] ?? null;
-			if (base !== null && base >= loser.stamp) continue; // the winner saw it
-			const told = notices.some(
-				(n) => n.user === loser.device.userId && n.record === record && n.field === path && jsonEqual(n.mine, mine)
+		if (sorted.length < 2) continue;
+		const loser = sorted[sorted.length - 2] as SeenOp;
+		const winner = sorted[sorted.length - 1] as SeenOp;
+		if (winner.stamp === loser.stamp || winner.device.id === loser.device.id) continue;
+		const mine = loser.op.fields[path] as Json;
+		if (jsonEqual(mine, winner.op.fields[path] as Json)) continue;
+		const base = winner.op.base[path] ?? null;
+		if (base !== null && base >= loser.stamp) continue; // the winner saw it
+		const told = notices.some(
+			(n) =>
+				n.user === loser.device.userId &&
+				n.record === record &&
+				n.field === path &&
+				jsonEqual(n.mine, mine)
+		);
+		if (!told)
+			note(
+				'lostNoNotice',
+				`${record} ${path}: ${loser.device.teacher}'s ${JSON.stringify(mine)} @${loser.stamp} lost to ${winner.device.teacher}'s ${JSON.stringify(winner.op.fields[path])} @${winner.stamp} (base ${base}); no notice (the loser was answered ${loser.answer?.status}, the winner ${winner.answer?.status})`
 			);
-			if (!told)
-				note(
-					'lostNoNotice',
-					`${record} ${path}: ${loser.device.teacher}'s ${JSON.stringify(mine)} @${loser.stamp} lost to ${winner.device.teacher}'s ${JSON.stringify(winner.op.fields[path])} @${winner.stamp} (base ${base}); no notice`
-				);
-		}
 	}
 
 	// Replicas equal a fresh pull from 0 (records with a refused op of the device aside).
@@ -292,14 +325,18 @@ export async function checkRun(input: CheckInput): Promise<CheckReport> {
 		const fresh = await freshPull(d.direct, `${d.id}_check`);
 		const skip = new Set(d.engine.state.rejected.map((r) => `${r.op.collection}/${r.op.record}`));
 		const local = new Map<string, WireRecord>();
-		for (const c of SYNCED_COLLECTIONS) for (const r of d.engine.list(c)) local.set(`${c}/${r.id}`, wireOf(r));
+		for (const c of SYNCED_COLLECTIONS)
+			for (const r of d.engine.list(c)) local.set(`${c}/${r.id}`, wireOf(r));
 		const keys = new Set([...fresh.keys(), ...local.keys()]);
 		for (const key of keys) {
 			if (skip.has(key)) continue;
 			const a = local.get(key);
 			const b = fresh.get(key);
 			if (JSON.stringify(a) !== JSON.stringify(b))
-				note('replicaDiff', `${d.id} ${key}: replica ${a ? JSON.stringify(a).slice(0, 200) : 'absent'} vs server ${b ? JSON.stringify(b).slice(0, 200) : 'absent'}`);
+				note(
+					'replicaDiff',
+					`${d.id} ${key}: replica ${a ? JSON.stringify(a).slice(0, 200) : 'absent'} vs server ${b ? JSON.stringify(b).slice(0, 200) : 'absent'}`
+				);
 		}
 	}
 

@@ -46,6 +46,8 @@ export interface FaultDevice {
 	offline: boolean;
 	clockOffsetMs: number;
 	pushes: PushRecord[];
+	/** The order of this device's edits, by op id (filled in by whoever edits). */
+	editOrder: Map<string, number>;
 	logLines: string[];
 	close(): Promise<void>;
 }
@@ -85,7 +87,9 @@ export async function makeFaultDevice(options: {
 		info: (m) => logLines.push(`info: ${m}`),
 		warn: (m) => logLines.push(`warn: ${m}`),
 		error: (m, ...d) =>
-			logLines.push(`error: ${m} ${d.map((x) => (x instanceof Error ? x.message : JSON.stringify(x))).join(' ')}`)
+			logLines.push(
+				`error: ${m} ${d.map((x) => (x instanceof Error ? x.message : JSON.stringify(x))).join(' ')}`
+			)
 	};
 	const http = createHttpTransport(pb, { device: id, log });
 	const device: FaultDevice = {
@@ -97,6 +101,7 @@ export async function makeFaultDevice(options: {
 		offline: false,
 		clockOffsetMs: options.clockOffsetMs ?? 0,
 		pushes: [],
+		editOrder: new Map(),
 		logLines,
 		close: async () => {
 			await device.engine.close();
@@ -140,7 +145,9 @@ export async function makeFaultDevice(options: {
 		},
 		transport,
 		storage:
-			options.storage === 'memory' ? createMemoryStorage() : createLocalforageStorage({ name: `markbook-faults-${id}` }),
+			options.storage === 'memory'
+				? createMemoryStorage()
+				: createLocalforageStorage({ name: `markbook-faults-${id}` }),
 		random: { next: random },
 		log,
 		realtime: options.realtime === true

@@ -24,13 +24,20 @@ import { FaultServer } from './server';
 const SHARED = DEMO_IDS.classes.shared;
 const SHARED_STUDENTS = DEMO_IDS.students.slice(0, 25);
 const B_STUDENTS = DEMO_IDS.students.slice(50, 75);
-const PERIODS = [DEMO_IDS.periods.term1, DEMO_IDS.periods.term2, DEMO_IDS.periods.term3, DEMO_IDS.periods.term4];
+const PERIODS = [
+	DEMO_IDS.periods.term1,
+	DEMO_IDS.periods.term2,
+	DEMO_IDS.periods.term3,
+	DEMO_IDS.periods.term4
+];
 const SKILLS = FMS_SKILLS.map((s) => DEMO_IDS.assessments[s.key] as string);
 const COMPONENTS = ['values.c1', 'values.c2', 'values.c3', 'values.c4', 'values.c5'];
 
 /** Three results per run, never reused on one server: 25 students × 12 skills × 4 terms / 3. */
 const CELLS_PER_RUN = 3;
-const MAX_RUNS_PER_SERVER = Math.floor((SHARED_STUDENTS.length * SKILLS.length * PERIODS.length) / CELLS_PER_RUN);
+const MAX_RUNS_PER_SERVER = Math.floor(
+	(SHARED_STUDENTS.length * SKILLS.length * PERIODS.length) / CELLS_PER_RUN
+);
 
 export interface RunOptions {
 	/** Workload steps (default 30). */
@@ -95,7 +102,10 @@ function cellsFor(n: number): Cell[] {
 		const rest = Math.floor(k / SHARED_STUDENTS.length);
 		const assessment = SKILLS[rest % SKILLS.length] as string;
 		const period = PERIODS[Math.floor(rest / SKILLS.length) % PERIODS.length] as string;
-		out.push({ id: resultId(student, assessment, period), key: { student, class: SHARED, assessment, period } });
+		out.push({
+			id: resultId(student, assessment, period),
+			key: { student, class: SHARED, assessment, period }
+		});
 	}
 	return out;
 }
@@ -103,7 +113,12 @@ function cellsFor(n: number): Cell[] {
 const quiet = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs one scenario with one seed in `world`. Never throws: a broken run is reported. */
-export async function runScenario(world: FaultWorld, scenario: Scenario, seed: number, options: RunOptions = {}): Promise<RunResult> {
+export async function runScenario(
+	world: FaultWorld,
+	scenario: Scenario,
+	seed: number,
+	options: RunOptions = {}
+): Promise<RunResult> {
 	const started = Date.now();
 	const random = seededRandom(seed);
 	const events: string[] = [];
@@ -118,13 +133,27 @@ export async function runScenario(world: FaultWorld, scenario: Scenario, seed: n
 		const student = B_STUDENTS[run % B_STUDENTS.length] as string;
 		const assessment = SKILLS[run % SKILLS.length] as string;
 		const period = PERIODS[run % PERIODS.length] as string;
-		return { id: resultId(student, assessment, period), key: { student, class: SHARED, assessment, period } };
+		return {
+			id: resultId(student, assessment, period),
+			key: { student, class: SHARED, assessment, period }
+		};
 	})();
 	const devices: FaultDevice[] = [];
 	const background: Promise<void>[] = [];
 	let done = false;
 	let during: Promise<void> = Promise.resolve();
 	const errorsBefore = proxy.serverErrors.length;
+	let token = 0;
+	let edits = 0;
+	const note = () => `n${seed}.${++token}`;
+	const edit = async (d: FaultDevice, cell: Cell, path: string, value: Json) => {
+		const res = await d.engine.edit('results', cell.id, { ...cell.key, [path]: value });
+		if (!res.ok)
+			throw new Error(
+				`${d.id} refused its own edit ${path}=${JSON.stringify(value)}: ${res.reason}`
+			);
+		d.editOrder.set(res.opId, ++edits);
+	};
 	const ctx: FaultContext = {
 		server,
 		proxy,
@@ -133,6 +162,10 @@ export async function runScenario(world: FaultWorld, scenario: Scenario, seed: n
 		officeRecords: new Set(),
 		office5xx: 0,
 		random,
+		touch: async (d) => {
+			const cell = cells[Math.floor(random() * cells.length)] as Cell;
+			await edit(d, cell, 'notes', note());
+		},
 		done: () => done,
 		sleep: async (ms) => {
 			const end = Date.now() + ms;
@@ -164,16 +197,11 @@ export async function runScenario(world: FaultWorld, scenario: Scenario, seed: n
 
 		// ── faults on ──
 		proxy.plan = { ...(scenario.plan ?? {}) };
-		if (scenario.during) during = scenario.during(ctx).catch((e: unknown) => log(`fault loop failed: ${String(e)}`));
+		if (scenario.during)
+			during = scenario.during(ctx).catch((e: unknown) => log(`fault loop failed: ${String(e)}`));
 		const steps = options.steps ?? 30;
 		const poisonAt = Math.floor(random() * steps);
-		let token = 0;
-		const note = () => `n${seed}.${++token}`;
 		const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-		const edit = async (d: FaultDevice, cell: Cell, path: string, value: Json) => {
-			const res = await d.engine.edit('results', cell.id, { ...cell.key, [path]: value });
-			if (!res.ok) throw new Error(`${d.id} refused its own edit ${path}=${JSON.stringify(value)}: ${res.reason}`);
-		};
 		const taps = scenario.taps ?? 1;
 		for (let step = 0; step < steps; step++) {
 			if (step === poisonAt) await edit(devices[0] as FaultDevice, poison, 'values.c1', 1);
@@ -241,7 +269,8 @@ export async function runScenario(world: FaultWorld, scenario: Scenario, seed: n
 			officeRecords: ctx.officeRecords,
 			http5xx: proxy.serverErrors.length - errorsBefore + ctx.office5xx
 		});
-		for (const e of proxy.serverErrors.slice(errorsBefore)) report.details.push(`5xx: ${e.status} ${e.path} ${e.body}`);
+		for (const e of proxy.serverErrors.slice(errorsBefore))
+			report.details.push(`5xx: ${e.status} ${e.path} ${e.body}`);
 	} catch (e) {
 		error = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
 		done = true;

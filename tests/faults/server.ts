@@ -81,7 +81,11 @@ export class FaultServer {
 	}
 
 	async #launch(): Promise<void> {
-		const pb = await startPocketBase({ dataDir: this.dataDir, port: this.port, superuser: DEMO_SUPERUSER });
+		const pb = await startPocketBase({
+			dataDir: this.dataDir,
+			port: this.port,
+			superuser: DEMO_SUPERUSER
+		});
 		const child = pb.process as ChildProcess;
 		live.add(child);
 		const exited = new Promise<void>((resolve) =>
@@ -143,7 +147,8 @@ export class FaultServer {
 			} catch {
 				// not up yet
 			}
-			if (Date.now() > end) throw new Error(`PocketBase not healthy after ${timeoutMs} ms:\n${this.output()}`);
+			if (Date.now() > end)
+				throw new Error(`PocketBase not healthy after ${timeoutMs} ms:\n${this.output()}`);
 			await new Promise((r) => setTimeout(r, 100));
 		}
 	}
@@ -157,7 +162,9 @@ export class FaultServer {
 		if (this.#admin?.authStore.isValid) return this.#admin;
 		const client = new PocketBase(this.url);
 		client.autoCancellation(false);
-		await client.collection('_superusers').authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
+		await client
+			.collection('_superusers')
+			.authWithPassword(DEMO_SUPERUSER.email, DEMO_SUPERUSER.password);
 		this.#admin = client;
 		return client;
 	}

@@ -18,7 +18,7 @@
  * failure is never reported as the server's.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy does to sync requests (push and pull); probabilities in [0, 1]. */
 export interface FaultPlan {
@@ -98,7 +98,7 @@ export class FaultProxy {
 	#server: http.Server;
 	#upstreamPort: number;
 	#streams = new Set<{ client: http.ServerResponse; upstream: http.ClientRequest }>();
-	#sockets = new Set<import('node:net').Socket>();
+	#sockets = new Set<Socket>();
 	#agent = new http.Agent({ keepAlive: true });
 	url = '';
 
@@ -222,7 +222,11 @@ export class FaultProxy {
 					up.on('data', (c: Buffer) => parts.push(c));
 					up.on('error', reject);
 					up.on('end', () => {
-						const answer = { status: up.statusCode ?? 0, headers: up.headers, body: Buffer.concat(parts) };
+						const answer = {
+							status: up.statusCode ?? 0,
+							headers: up.headers,
+							body: Buffer.concat(parts)
+						};
 						if (answer.status >= 500) {
 							this.serverErrors.push({
 								kind,
