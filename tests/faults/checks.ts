@@ -114,13 +114,11 @@ async function receiptStatuses(server: FaultServer, opIds: string[]): Promise<Ma
 async function serverResults(admin: PocketBase, ids: string[]): Promise<Map<string, WireRecord>> {
 	const out = new Map<string, WireRecord>();
 	for (const part of chunks(ids, 40)) {
-		const rows = await admin
-			.collection('results')
-			.getFullList({
-				filter: part.map((id) => `id = "${id}"`).join(' || '),
-				batch: 500,
-				requestKey: null
-			});
+		const rows = await admin.collection('results').getFullList({
+			filter: part.map((id) => `id = "${id}"`).join(' || '),
+			batch: 500,
+			requestKey: null
+		});
 		for (const r of rows) out.set(r.id, wireOf(r));
 	}
 	return out;

@@ -9,7 +9,15 @@
  */
 import { COUNT_HELP, COUNT_NAMES, zeroCounts, type Counts } from './checks';
 import { KNOWN_OPEN } from './known-open';
-import { failed, runScenario, runSeed, startWorld, type RunResult } from './run';
+import {
+	RUNS_PER_WORLD,
+	failed,
+	runScenario,
+	runSeed,
+	startWorld,
+	type FaultWorld,
+	type RunResult
+} from './run';
 import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
 
 function arg(name: string): string | undefined {
@@ -30,12 +38,13 @@ function intArg(name: string, fallback: number): number {
 }
 
 function table(results: RunResult[], scenarios: Scenario[]): string {
-	const head = ['scenario', 'runs', 'failed', ...COUNT_NAMES, 'broke', 'ms/run'];
+	const head = ['scenario', 'runs', 'faults', 'failed', ...COUNT_NAMES, 'broke', 'ms/run'];
 	const rows: string[][] = [];
 	const total = zeroCounts();
 	let totalRuns = 0;
 	let totalFailed = 0;
 	let totalBroke = 0;
+	let totalFaults = 0;
 	for (const s of scenarios) {
 		const mine = results.filter((r) => r.scenario === s.name);
 		if (mine.length === 0) continue;
@@ -48,9 +57,12 @@ function table(results: RunResult[], scenarios: Scenario[]): string {
 		totalFailed += nFailed;
 		totalBroke += broke;
 		const ms = Math.round(mine.reduce((a, r) => a + r.ms, 0) / mine.length);
+		const faults = mine.reduce((a, r) => a + r.faults, 0);
+		totalFaults += faults;
 		rows.push([
 			s.name + (Object.keys(KNOWN_OPEN[s.name] ?? {}).length > 0 ? ' *' : ''),
 			String(mine.length),
+			String(faults),
 			String(nFailed),
 			...COUNT_NAMES.map((n) => String(sum[n])),
 			String(broke),
@@ -60,6 +72,7 @@ function table(results: RunResult[], scenarios: Scenario[]): string {
 	rows.push([
 		'total',
 		String(totalRuns),
+		String(totalFaults),
 		String(totalFailed),
 		...COUNT_NAMES.map((n) => String(total[n])),
 		String(totalBroke),
@@ -91,10 +104,18 @@ async function main(): Promise<number> {
 	console.log(
 		`fault suite: ${runs} runs, seed ${seed}, ${steps} steps, scenarios ${scenarios.map((s) => s.name).join(', ')}`
 	);
-	const world = await startWorld();
+	// A failure in a background task is the run's, not the suite's: say so and go on.
+	process.on('unhandledRejection', (e) =>
+		console.error('unhandled rejection (the suite goes on):', e)
+	);
+	let world: FaultWorld | null = null;
 	const results: RunResult[] = [];
 	try {
 		for (let i = 0; i < runs; i++) {
+			if (!world || world.runs >= RUNS_PER_WORLD) {
+				await world?.close();
+				world = await startWorld();
+			}
 			const scenario = scenarios[i % scenarios.length] as Scenario;
 			const s = runSeed(seed, i);
 			const r = await runScenario(world, scenario, s, {
@@ -112,11 +133,14 @@ async function main(): Promise<number> {
 			}
 		}
 	} finally {
-		await world.close();
+		await world?.close();
 	}
 	console.log('');
 	console.log(table(results, scenarios));
 	console.log('');
+	console.log(
+		'  faults: faults injected (resets, lost answers, doubled pushes, delays, cut streams, kills, stops, restores)'
+	);
 	for (const n of COUNT_NAMES) console.log(`  ${n}: ${COUNT_HELP[n]}`);
 	const knownOpen = scenarios.filter((s) => Object.keys(KNOWN_OPEN[s.name] ?? {}).length > 0);
 	if (knownOpen.length > 0) {

@@ -52,6 +52,8 @@ export interface RunResult {
 	details: string[];
 	events: string[];
 	ms: number;
+	/** Faults injected: the proxy's (resets, lost answers, doubles, delays, cut streams) and the events (kills, stops, restores). */
+	faults: number;
 	/** The run itself broke (not a count): its message. */
 	error?: string;
 }
@@ -72,6 +74,9 @@ export interface FaultWorld {
 	runs: number;
 	close(): Promise<void>;
 }
+
+/** Runs one world can hold (each run takes results of its own). */
+export const RUNS_PER_WORLD = MAX_RUNS_PER_SERVER;
 
 export async function startWorld(): Promise<FaultWorld> {
 	const server = await FaultServer.start();
@@ -143,6 +148,7 @@ export async function runScenario(
 	let done = false;
 	let during: Promise<void> = Promise.resolve();
 	const errorsBefore = proxy.serverErrors.length;
+	const injectedBefore = proxy.injected;
 	let token = 0;
 	let edits = 0;
 	const note = () => `n${seed}.${++token}`;
@@ -278,6 +284,7 @@ export async function runScenario(
 		done = true;
 		proxy.plan = {};
 		proxy.onPushForwarded = null;
+		proxy.allow503 = false;
 		server.resume();
 		await during;
 		await Promise.allSettled(background);
@@ -290,7 +297,11 @@ export async function runScenario(
 		counts: report.counts,
 		details: report.details,
 		events,
-		ms: Date.now() - started
+		ms: Date.now() - started,
+		faults:
+			proxy.injected -
+			injectedBefore +
+			events.filter((e) => /killed|SIGSTOP|restore of/.test(e)).length
 	};
 	if (error !== undefined) result.error = error;
 	return result;

@@ -142,6 +142,8 @@ async function backupRestore(ctx: FaultContext): Promise<void> {
 		await ctx.touch(d);
 		await d.engine.syncNow();
 	}
+	// From the restore request until the server is back, a 503 is the design's answer to a push.
+	ctx.proxy.allow503 = true;
 	await admin.backups.restore(name, { requestKey: null });
 	ctx.log(`restore of ${name} requested`);
 	const end = Date.now() + 1_500;
@@ -155,6 +157,7 @@ async function backupRestore(ctx: FaultContext): Promise<void> {
 	await Promise.all(pushes);
 	// PocketBase restarts itself (same process id, same port).
 	await ctx.server.waitHealthy();
+	ctx.proxy.allow503 = false;
 	ctx.log('server back after the restore');
 }
 

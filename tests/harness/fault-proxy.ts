@@ -41,6 +41,8 @@ export interface ServerErrorAnswer {
 	status: number;
 	body: string;
 	at: number;
+	/** A 503 while `allow503` was set (a restore under way: the design's retryable answer). */
+	expected: boolean;
 }
 
 export interface ProxyStats {
@@ -92,6 +94,8 @@ export class FaultProxy {
 	};
 	readonly serverErrors: ServerErrorAnswer[] = [];
 	plan: FaultPlan = {};
+	/** While set, a 503 is the expected answer (a restore is under way) and not counted as a failure. */
+	allow503 = false;
 	/** Called when a push has been handed to the server (e.g. to kill it mid-push). */
 	onPushForwarded: ((body: string) => void) | null = null;
 	#random: () => number;
@@ -120,6 +124,14 @@ export class FaultProxy {
 		});
 		proxy.url = `http://127.0.0.1:${(proxy.#server.address() as AddressInfo).port}`;
 		return proxy;
+	}
+
+	/** Faults injected so far (every kind). */
+	get injected(): number {
+		const s = this.stats;
+		return (
+			s.resetBefore + s.dropped + s.twice + s.delayed + s.sseCut + s.sseRefused + s.upstreamFailed
+		);
 	}
 
 	/** Starts the fault sequence again from `seed` (one seed per run). */
@@ -233,7 +245,8 @@ export class FaultProxy {
 								path: (req.url ?? '').split('?')[0] ?? '',
 								status: answer.status,
 								body: answer.body.toString('utf8').slice(0, 300),
-								at: Date.now()
+								at: Date.now(),
+								expected: this.allow503 && answer.status === 503
 							});
 						}
 						resolve(answer);
