@@ -44,6 +44,8 @@ export interface FaultDevice {
 	direct: PocketBase;
 	/** Off: every request fails on the device, nothing leaves it. */
 	offline: boolean;
+	/** Pushes still to lose the answer of: the server applies them, the device hears nothing. */
+	loseAnswers: number;
 	clockOffsetMs: number;
 	pushes: PushRecord[];
 	/** The order of this device's edits, by op id (filled in by whoever edits). */
@@ -99,6 +101,7 @@ export async function makeFaultDevice(options: {
 		engine: undefined as unknown as SyncEngine,
 		direct,
 		offline: false,
+		loseAnswers: 0,
 		clockOffsetMs: options.clockOffsetMs ?? 0,
 		pushes: [],
 		editOrder: new Map(),
@@ -117,6 +120,10 @@ export async function makeFaultDevice(options: {
 			device.pushes.push(entry);
 			try {
 				const res = await http.push(req);
+				if (device.loseAnswers > 0) {
+					device.loseAnswers--;
+					throw new NetworkError('network: the answer was lost (fault suite switch)');
+				}
 				entry.results = structuredClone(res.results);
 				return res;
 			} catch (e) {

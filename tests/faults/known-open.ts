@@ -18,7 +18,7 @@ const NO_NOTICE =
 const OFFICE_REVERT =
 	'issue 10 #3: an office REST edit racing a push saves the stale record, reverting the acknowledged push under its old stamp';
 const CLAMP_ORDER =
-	'issue 10 #4: two clamped edits of one field in one batch get the same stamp; the later is answered superseded';
+	'issue 10 #4: two clamped edits of one field in one batch get the same stamp; the later is answered superseded and lost';
 const NO_EPOCH =
 	'issue 10 #7: no epoch/reset: after a restore acknowledged ops are gone, never re-sent, and replicas keep what the server lost';
 
@@ -42,7 +42,8 @@ export const KNOWN_OPEN: Record<string, Partial<Record<CountName, string>>> = {
 		refusedAsSynced: REFUSED_REPLAY,
 		replicaDiff: REFUSED_REPLAY,
 		lostNoNotice: NO_NOTICE,
-		reordered: CLAMP_ORDER
+		reordered: CLAMP_ORDER,
+		ackLost: CLAMP_ORDER
 	},
 	'office-race': { ackLost: OFFICE_REVERT, replicaDiff: OFFICE_REVERT, lostNoNotice: NO_NOTICE },
 	restore: {

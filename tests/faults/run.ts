@@ -168,6 +168,7 @@ export async function runScenario(
 		officeRecords: new Set(),
 		office5xx: 0,
 		random,
+		edit: (d, cell, path, value) => edit(d, cells[cell] as Cell, path, value),
 		touch: async (d) => {
 			const cell = cells[Math.floor(random() * cells.length)] as Cell;
 			await edit(d, cell, 'notes', note());
@@ -203,6 +204,7 @@ export async function runScenario(
 
 		// ── faults on ──
 		proxy.plan = { ...(scenario.plan ?? {}) };
+		if (scenario.before) await scenario.before(ctx);
 		if (scenario.during)
 			during = scenario.during(ctx).catch((e: unknown) => log(`fault loop failed: ${String(e)}`));
 		const steps = options.steps ?? 30;
@@ -258,7 +260,10 @@ export async function runScenario(
 		server.resume();
 		if (!server.alive) await server.restart();
 		await server.waitHealthy();
-		for (const d of devices) d.offline = false;
+		for (const d of devices) {
+			d.offline = false;
+			d.loseAnswers = 0;
+		}
 		for (let round = 0; round < 6; round++) {
 			for (const d of devices) await d.engine.syncNow();
 			if (devices.every((d) => d.engine.pendingCount === 0 && d.engine.phase === 'idle')) break;

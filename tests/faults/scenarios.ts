@@ -24,6 +24,8 @@ export interface FaultContext {
 	done(): boolean;
 	/** One more edit by `device` (unique notes on one of the run's results), like the workload's. */
 	touch(device: FaultDevice): Promise<void>;
+	/** An edit of `path` of the run's result number `cell` by `device`. */
+	edit(device: FaultDevice, cell: number, path: string, value: number): Promise<void>;
 	/** Sleeps, returning early once the workload is over. */
 	sleep(ms: number): Promise<void>;
 	log(line: string): void;
@@ -39,6 +41,8 @@ export interface Scenario {
 	clocks?: [number, number, number];
 	/** Extra weight of "tap on, tap off" edits. */
 	taps?: number;
+	/** Runs (awaited) before the workload starts, with the faults on. */
+	before?(ctx: FaultContext): Promise<void>;
 	/** Runs beside the workload until ctx.done(). */
 	during?(ctx: FaultContext): Promise<void>;
 }
@@ -161,6 +165,27 @@ async function backupRestore(ctx: FaultContext): Promise<void> {
 	ctx.log('server back after the restore');
 }
 
+/**
+ * The devices whose clocks run ahead tap a checkbox on and off before they
+ * have heard the server's time: the "on" push fails on the way out (so the
+ * op, once taken into a push, is never coalesced), and the retry carries both
+ * edits, new to the server, in one batch: both clamped.
+ */
+async function tapOnTapOffAhead(ctx: FaultContext): Promise<void> {
+	for (const ahead of [ctx.devices[1], ctx.devices[2]] as FaultDevice[]) {
+		const path = `values.c${1 + Math.floor(ctx.random() * 5)}`;
+		ahead.offline = true;
+		await ctx.edit(ahead, 0, path, 1);
+		await ahead.engine.syncNow();
+		await ctx.edit(ahead, 0, path, 0);
+		ahead.offline = false;
+		await ahead.engine.syncNow();
+		ctx.log(
+			`${ahead.clockOffsetMs / 60_000} min ahead: ${path} on (push failed), then off: one batch`
+		);
+	}
+}
+
 const HOUR = 3_600_000;
 
 export const SCENARIOS: Scenario[] = [
@@ -207,7 +232,8 @@ export const SCENARIOS: Scenario[] = [
 			'device clocks at −1 h, +5 min and +1 day (some answers lost: an edit and its undo share a batch)',
 		clocks: [-HOUR, 5 * 60_000, 24 * HOUR],
 		taps: 3,
-		plan: { delay: 0.3, delayMs: [10, 150], dropAnswer: 0.15 }
+		plan: { delay: 0.3, delayMs: [10, 150], dropAnswer: 0.15 },
+		before: tapOnTapOffAhead
 	},
 	{
 		name: 'office-race',
