@@ -229,7 +229,7 @@ export const SCENARIOS: Scenario[] = [
 	{
 		name: 'clocks',
 		description:
-			'device clocks at −1 h, +5 min and +1 day (some answers lost: an edit and its undo share a batch)',
+			'device clocks at −1 h, +5 min and +1 day; the ones ahead tap on and off in one batch before they learn the server time',
 		clocks: [-HOUR, 5 * 60_000, 24 * HOUR],
 		taps: 3,
 		plan: { delay: 0.3, delayMs: [10, 150], dropAnswer: 0.15 },
