@@ -20,6 +20,9 @@ import {
 } from './run';
 import { SCENARIOS, scenarioNamed, type Scenario } from './scenarios';
 
+/** A run that takes longer is stuck: the suite reports it and stops (bounded in time). */
+const RUN_LIMIT_MS = 120_000;
+
 function arg(name: string): string | undefined {
 	const args = process.argv.slice(2);
 	const i = args.indexOf(`--${name}`);
@@ -118,18 +121,43 @@ async function main(): Promise<number> {
 			}
 			const scenario = scenarios[i % scenarios.length] as Scenario;
 			const s = runSeed(seed, i);
-			const r = await runScenario(world, scenario, s, {
-				steps,
-				...(verbose ? { log: (l: string) => console.log(l) } : {})
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const limit = new Promise<RunResult>((resolve) => {
+				timer = setTimeout(
+					() =>
+						resolve({
+							scenario: scenario.name,
+							seed: s,
+							counts: zeroCounts(),
+							details: [],
+							events: [],
+							ms: RUN_LIMIT_MS,
+							faults: 0,
+							error: `the run did not end within ${RUN_LIMIT_MS / 1000} s; the suite stops here`
+						}),
+					RUN_LIMIT_MS
+				);
 			});
+			const r = await Promise.race([
+				runScenario(world, scenario, s, {
+					steps,
+					...(verbose ? { log: (l: string) => console.log(l) } : {})
+				}),
+				limit
+			]);
+			clearTimeout(timer);
 			results.push(r);
+			if (r.ms >= RUN_LIMIT_MS && r.error) {
+				console.log(`run ${i + 1}/${runs} ${scenario.name} seed ${s}: BROKE (${r.error})`);
+				break;
+			}
 			const bad = COUNT_NAMES.filter((n) => r.counts[n] > 0).map((n) => `${n}=${r.counts[n]}`);
 			console.log(
 				`run ${i + 1}/${runs} ${scenario.name} seed ${s}: ${r.error ? 'BROKE' : bad.length ? 'FAILED ' + bad.join(' ') : 'ok'} (${r.ms} ms)`
 			);
 			if (verbose || r.error) {
 				for (const d of r.details.slice(0, 12)) console.log(`    ${d}`);
-				if (r.error) console.log(`    ${r.error.split('\n').slice(0, 6).join('\n    ')}`);
+				if (r.error) console.log(`    ${r.error.split('\n').slice(0, 40).join('\n    ')}`);
 			}
 		}
 	} finally {

@@ -62,6 +62,8 @@ export class FaultServer {
 	#admin: PocketBase | null = null;
 	/** Output of every process run so far (the last 20 kB of each). */
 	readonly outputs: string[] = [];
+	/** Exits nobody asked for (the process died on its own), with its last output. */
+	readonly unexpectedExits: string[] = [];
 
 	private constructor(dataDir: string, port: number) {
 		this.dataDir = dataDir;
@@ -88,14 +90,24 @@ export class FaultServer {
 		});
 		const child = pb.process as ChildProcess;
 		live.add(child);
-		const exited = new Promise<void>((resolve) =>
-			child.once('exit', () => {
+		const running: Running = {
+			process: child,
+			exited: Promise.resolve(),
+			output: () => pb.output()
+		};
+		running.exited = new Promise<void>((resolve) =>
+			child.once('exit', (code, signal) => {
 				live.delete(child);
 				this.outputs.push(pb.output());
+				// Not by kill9() or stop(): the server died on its own (say so; restart() works again).
+				if (this.#running === running) {
+					this.#running = null;
+					this.unexpectedExits.push(`exit ${code ?? signal}: ${pb.output().slice(-2000)}`);
+				}
 				resolve();
 			})
 		);
-		this.#running = { process: child, exited, output: () => pb.output() };
+		this.#running = running;
 		this.#paused = false;
 		// `superuser upsert` at start-up renews the superuser's token key.
 		this.#admin = null;
@@ -147,8 +159,12 @@ export class FaultServer {
 			} catch {
 				// not up yet
 			}
+			if (!this.#running)
+				throw new Error(`PocketBase is not running: ${this.unexpectedExits.at(-1) ?? 'stopped'}`);
 			if (Date.now() > end)
-				throw new Error(`PocketBase not healthy after ${timeoutMs} ms:\n${this.output()}`);
+				throw new Error(
+					`PocketBase not healthy after ${timeoutMs} ms:\n${this.output().slice(-3000)}`
+				);
 			await new Promise((r) => setTimeout(r, 100));
 		}
 	}
