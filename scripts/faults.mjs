@@ -2,21 +2,21 @@
 //
 // The fault suite (tests/faults/): the real sync engine against a real
 // PocketBase through a fault-injecting proxy. Builds what the server needs
-// (the PocketBase binary, the hooks bundle), bundles the TypeScript suite with
+// (the PocketBase binary, the hooks bundle, the app when missing: `serve`
+// refuses to start without one), bundles the TypeScript suite with
 // esbuild (as the bench does) and runs it in a child process; the child kills
 // every PocketBase it started when it ends, and this script kills the child's
 // whole process group if it is interrupted.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PROJECT_ROOT, ensurePocketBaseBinary } from './lib/pocketbase.mjs';
-import { run } from './lib/setup.mjs';
+import { PROJECT_ROOT } from './lib/pocketbase.mjs';
+import { setup } from './lib/setup.mjs';
 
 // tmp/ is ignored by git; two levels below the root, so scripts/lib's
 // import.meta.url-relative paths resolve the same from the bundle.
 const BUILD_DIR = join(PROJECT_ROOT, 'tmp', 'faults');
 
-ensurePocketBaseBinary();
-run(process.execPath, ['scripts/build-hooks.mjs']);
+setup({ buildApp: false });
 const esbuild = await import('esbuild');
 await esbuild.build({
 	entryPoints: { cli: join(PROJECT_ROOT, 'tests', 'faults', 'cli.ts') },
