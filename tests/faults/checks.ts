@@ -224,9 +224,12 @@ export async function checkRun(input: CheckInput): Promise<CheckReport> {
 		}
 	}
 
-	// Own edits reordered: one device's ops on one field must keep their order.
+	// Own edits reordered: one device's edits of one field must keep their
+	// order. (Only ops made by an edit: an op the engine re-sends after a
+	// reset carries the stamp of the edit it re-sends.)
 	const byDeviceCell = new Map<string, SeenOp[]>();
 	for (const s of acked) {
+		if (!s.device.editOrder.has(s.op.id)) continue;
 		for (const path of Object.keys(s.op.fields).filter(isCheckedPath)) {
 			const k = `${s.device.id} ${s.op.record} ${path}`;
 			const list = byDeviceCell.get(k) ?? [];
@@ -295,7 +298,12 @@ export async function checkRun(input: CheckInput): Promise<CheckReport> {
 	}
 	for (const [k, list] of cells) {
 		const [record, path] = k.split(' ') as [string, string];
-		const sorted = [...list].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
+		// One entry per stamp: an op re-sent after a reset carries its edit's stamp.
+		const byStamp = new Map<Stamp, SeenOp>();
+		for (const s of list) if (!byStamp.has(s.stamp)) byStamp.set(s.stamp, s);
+		const sorted = [...byStamp.values()].sort((a, b) =>
+			a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0
+		);
 		if (sorted.length < 2) continue;
 		const loser = sorted[sorted.length - 2] as SeenOp;
 		const winner = sorted[sorted.length - 1] as SeenOp;

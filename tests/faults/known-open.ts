@@ -1,22 +1,25 @@
 /**
- * KNOWN_OPEN: the counts each fault scenario shows on today's main because of
- * bugs being fixed on other branches (issue 10), with the bug. The npm-test
- * part (tests/integration/faults.test.ts) reports these counts instead of
- * asserting them; every other count of every scenario is asserted zero.
- * `npm run faults` counts everything and marks these scenarios `*`.
+ * KNOWN_OPEN: the counts a fault scenario still shows on today's main, with
+ * why. The npm-test part (tests/integration/faults.test.ts) reports these
+ * counts instead of asserting them; every other count of every scenario is
+ * asserted zero. `npm run faults` counts everything and marks these
+ * scenarios `*`.
  *
  * When a fix is merged, delete its entries here (and the scenario's line once
- * it is empty); the checks themselves are never relaxed. Measured on main at
- * cede58b (`npm run faults -- --runs 100 --seed 20261201`), which has the
- * fixes of issue 10 #1–#4 (on 569b106, before them, every scenario showed
- * lostNoNotice, and drop-answer/twice/sigstop/clocks refusedAsSynced,
- * office-race ackLost, clocks reordered).
+ * it is empty); the checks themselves are never relaxed.
+ *
+ * History (`npm run faults -- --runs 100 --seed 20261201`): on main at 569b106
+ * every scenario showed lostNoNotice (issue 10 #2); drop-answer, twice,
+ * sigstop and clocks refusedAsSynced (#1); office-race ackLost (#3); clocks
+ * reordered and ackLost (#4); restore ackLost and replicaDiff (#7). At cede58b
+ * (#1–#4 merged) only restore failed; at a76884c (epoch merged) restore shows
+ * only the entry below.
  */
 import type { CountName } from './checks';
 
-const NO_EPOCH =
-	'issue 10 #7: no epoch/reset: after a restore acknowledged ops are gone, never re-sent, replicas keep what the server lost, and notices made after the backup are gone';
+const RESENT_WITHOUT_NOTICE =
+	'after a restore the conflicts row made for a lost value is gone with the restored data, and the reset re-sends the winning edit with base = the stamp the server now holds (src/lib/sync/reset.ts), so the server never makes the notice again';
 
 export const KNOWN_OPEN: Record<string, Partial<Record<CountName, string>>> = {
-	restore: { ackLost: NO_EPOCH, replicaDiff: NO_EPOCH, lostNoNotice: NO_EPOCH }
+	restore: { lostNoNotice: RESENT_WITHOUT_NOTICE }
 };

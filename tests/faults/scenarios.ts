@@ -148,6 +148,7 @@ async function backupRestore(ctx: FaultContext): Promise<void> {
 	}
 	// From the restore request until the server is back, a 503 is the design's answer to a push.
 	ctx.proxy.allow503 = true;
+	const starts = ctx.server.starts;
 	await admin.backups.restore(name, { requestKey: null });
 	ctx.log(`restore of ${name} requested`);
 	const end = Date.now() + 1_500;
@@ -159,8 +160,9 @@ async function backupRestore(ctx: FaultContext): Promise<void> {
 		await new Promise((r) => setTimeout(r, between(ctx, 50, 200)));
 	}
 	await Promise.all(pushes);
-	// PocketBase restarts itself (same process id, same port).
-	await ctx.server.waitHealthy();
+	// PocketBase restarts itself (same process id, same port); /api/health
+	// answers all along, so wait for the restart itself.
+	await ctx.server.waitRestarted(starts);
 	ctx.proxy.allow503 = false;
 	ctx.log('server back after the restore');
 }

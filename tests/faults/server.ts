@@ -62,6 +62,8 @@ export class FaultServer {
 	#admin: PocketBase | null = null;
 	/** Output of every process run so far (the last 20 kB of each). */
 	readonly outputs: string[] = [];
+	/** "Server started" lines seen (a restore restarts the process in place). */
+	starts = 0;
 	/** Exits nobody asked for (the process died on its own), with its last output. */
 	readonly unexpectedExits: string[] = [];
 
@@ -95,6 +97,12 @@ export class FaultServer {
 			exited: Promise.resolve(),
 			output: () => pb.output()
 		};
+		// PocketBase restarts itself in place (same pid) after a restore: count its starts.
+		const onOutput = (chunk: Buffer) => {
+			this.starts += chunk.toString().split('Server started at').length - 1;
+		};
+		child.stdout?.on('data', onOutput);
+		child.stderr?.on('data', onOutput);
 		running.exited = new Promise<void>((resolve) =>
 			child.once('exit', (code, signal) => {
 				live.delete(child);
@@ -147,6 +155,21 @@ export class FaultServer {
 		if (!this.#running || !this.#paused) return;
 		this.#running.process.kill('SIGCONT');
 		this.#paused = false;
+	}
+
+	/** Resolves once the process has started again after `since` starts (a restore's restart), then is healthy. */
+	async waitRestarted(since: number, timeoutMs = 30_000): Promise<void> {
+		const end = Date.now() + timeoutMs;
+		while (this.starts <= since) {
+			if (!this.#running)
+				throw new Error(`PocketBase is not running: ${this.unexpectedExits.at(-1) ?? 'stopped'}`);
+			if (Date.now() > end)
+				throw new Error(
+					`PocketBase did not restart within ${timeoutMs} ms:\n${this.output().slice(-3000)}`
+				);
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		await this.waitHealthy(Math.max(1_000, end - Date.now()));
 	}
 
 	/** Resolves once /api/health answers (after a restart or a restore). */
