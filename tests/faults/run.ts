@@ -108,7 +108,7 @@ function cellsFor(n: number): Cell[] {
 		const assessment = SKILLS[rest % SKILLS.length] as string;
 		const period = PERIODS[Math.floor(rest / SKILLS.length) % PERIODS.length] as string;
 		out.push({
-			id: resultId(student, assessment, period),
+			id: resultId(student, SHARED, assessment, period),
 			key: { student, class: SHARED, assessment, period }
 		});
 	}
@@ -142,7 +142,7 @@ export async function runScenario(
 		const assessment = SKILLS[run % SKILLS.length] as string;
 		const period = PERIODS[run % PERIODS.length] as string;
 		return {
-			id: resultId(student, assessment, period),
+			id: resultId(student, SHARED, assessment, period),
 			key: { student, class: SHARED, assessment, period }
 		};
 	})();

@@ -16,7 +16,7 @@ const SHARED = DEMO_IDS.classes.shared;
 const ASSESSMENT = DEMO_IDS.assessments['hop'] as string;
 const PERIOD = DEMO_IDS.periods.term4;
 const cell = (student: string) => ({
-	id: resultId(student, ASSESSMENT, PERIOD),
+	id: resultId(student, SHARED, ASSESSMENT, PERIOD),
 	key: { student, class: SHARED, assessment: ASSESSMENT, period: PERIOD }
 });
 const ONE = cell(DEMO_IDS.students[24] as string);
