@@ -12,7 +12,7 @@
  * every scenario showed lostNoNotice (issue 10 #2); drop-answer, twice,
  * sigstop and clocks refusedAsSynced (#1); office-race ackLost (#3); clocks
  * reordered and ackLost (#4); restore ackLost and replicaDiff (#7). At cede58b
- * (#1–#4 merged) only restore failed; at a76884c (epoch merged) restore shows
+ * (#1–#4 merged) only restore failed; at a76884c and eb41ac8 (epoch merged) restore shows
  * only the entry below.
  */
 import type { CountName } from './checks';
