@@ -96,8 +96,12 @@ export function resendOps(
 				const value = getPath(local, path);
 				op.fields[path] = value === undefined ? null : value;
 			}
-			// What the server holds now: re-sending restores a value that already won once.
-			op.base[path] = server?.stamps[path] ?? null;
+			// The restore took with it whether this device had seen a colleague's
+			// value before its edit (and any notice that edit made): it goes as
+			// concurrent, so a notice the restore lost is made again rather than a
+			// lost value left unreported. Over its own older value it is no conflict.
+			const held = server?.stamps[path];
+			op.base[path] = held !== undefined && parseStamp(held)?.device === ctx.device ? held : null;
 		}
 		ops.push(op);
 	}
