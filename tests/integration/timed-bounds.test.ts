@@ -10,7 +10,7 @@ import { DEMO_IDS } from '../../scripts/lib/seed.mjs';
 import { randomRecordId } from '../../src/lib/sync/core/ids';
 import { startTestServer, type TestServer } from '../harness/pocketbase';
 import { login, op, push, stamp, studentsOf } from '../harness/sync';
-import { TERM1 } from '../harness/demo';
+import { A_OWN, TERM1 } from '../harness/demo';
 
 const SPRINT = DEMO_IDS.assessments['sprint'] as string;
 let server: TestServer;
@@ -30,6 +30,7 @@ const attempt = (seconds: number, counter: number) =>
 		record: randomRecordId(Math.random),
 		fields: {
 			student: studentsOf('teacherA')[3] as string,
+			class: A_OWN,
 			assessment: SPRINT,
 			period: TERM1,
 			seconds,
