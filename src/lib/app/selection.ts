@@ -12,6 +12,12 @@ export const PERIOD_PARAM = 'p';
 export interface Selection {
 	assessment: Assessment | null;
 	period: PeriodInfo | null;
+	/**
+	 * What the URL names that this device does not hold (the office deleted
+	 * it, or it has not synced yet): then that part is null, never another one,
+	 * so a link to a removed term never shows a different term's marks.
+	 */
+	gone: 'assessment' | 'period' | null;
 }
 
 export function selectionFrom(
@@ -22,10 +28,10 @@ export function selectionFrom(
 ): Selection {
 	const a = params.get(ASSESSMENT_PARAM);
 	const p = params.get(PERIOD_PARAM);
-	return {
-		assessment: assessments.find((x) => x.id === a) ?? assessments[0] ?? null,
-		period: periods.find((x) => x.id === p) ?? currentPeriod(periods, now)
-	};
+	const assessment = a ? (assessments.find((x) => x.id === a) ?? null) : (assessments[0] ?? null);
+	const period = p ? (periods.find((x) => x.id === p) ?? null) : currentPeriod(periods, now);
+	const gone = a && !assessment ? 'assessment' : p && !period ? 'period' : null;
+	return { assessment, period, gone };
 }
 
 /** The query string for a selection (keeps other parameters). */
