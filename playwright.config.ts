@@ -30,6 +30,9 @@ export default defineConfig({
 		}
 	},
 	projects: [
-		{ name: 'laptop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }
+		{
+			name: 'laptop',
+			use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } }
+		}
 	]
 });

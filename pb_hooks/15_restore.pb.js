@@ -15,7 +15,9 @@ onBackupRestore((e) => require(`${__hooks}/sync/epoch.js`).onBackupRestore(e));
 
 routerUse((e) => require(`${__hooks}/sync/epoch.js`).middleware(e));
 
-cronAdd('markbook_epoch_sidecar', '* * * * *', () => require(`${__hooks}/sync/epoch.js`).touch($app));
+cronAdd('markbook_epoch_sidecar', '* * * * *', () =>
+	require(`${__hooks}/sync/epoch.js`).touch($app)
+);
 
 onTerminate((e) => {
 	// `--version`, `migrate` and the like terminate an app that never opened its
@@ -24,7 +26,9 @@ onTerminate((e) => {
 	try {
 		require(`${__hooks}/sync/epoch.js`).touch(e.app);
 	} catch (err) {
-		e.app.logger().warn('markbook: could not record the data epoch at shutdown', 'error', String(err));
+		e.app
+			.logger()
+			.warn('markbook: could not record the data epoch at shutdown', 'error', String(err));
 	}
 	e.next();
 });

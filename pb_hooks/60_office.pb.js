@@ -3,5 +3,15 @@
 // a new school year's periods. Superusers only; every write goes the way an
 // admin-UI edit goes (stamped, given a seq, audited, sent to devices).
 
-routerAdd('POST', '/api/office/roster', (e) => require(`${__hooks}/office/roster.js`).roster(e), $apis.requireSuperuserAuth());
-routerAdd('POST', '/api/office/periods', (e) => require(`${__hooks}/office/roster.js`).periods(e), $apis.requireSuperuserAuth());
+routerAdd(
+	'POST',
+	'/api/office/roster',
+	(e) => require(`${__hooks}/office/roster.js`).roster(e),
+	$apis.requireSuperuserAuth()
+);
+routerAdd(
+	'POST',
+	'/api/office/periods',
+	(e) => require(`${__hooks}/office/roster.js`).periods(e),
+	$apis.requireSuperuserAuth()
+);

@@ -30,14 +30,26 @@ migrate(
 		app.save(row);
 
 		const devices = app.findCollectionByNameOrId('devices');
-		devices.fields.add(new JSONField({ name: 'scope', maxSize: 100000, help: 'class ids last fetched in full (server-managed)' }));
+		devices.fields.add(
+			new JSONField({
+				name: 'scope',
+				maxSize: 100000,
+				help: 'class ids last fetched in full (server-managed)'
+			})
+		);
 		app.save(devices);
 
 		const results = app.findCollectionByNameOrId('results');
 		// A field's type cannot change in place: replace it (no data yet).
 		for (const name of ['total', 'level', 'best_time']) {
 			results.fields.removeByName(name);
-			results.fields.add(new JSONField({ name, maxSize: 200, help: 'derived by the server (null: nothing to derive yet)' }));
+			results.fields.add(
+				new JSONField({
+					name,
+					maxSize: 200,
+					help: 'derived by the server (null: nothing to derive yet)'
+				})
+			);
 		}
 		app.save(results);
 	},
@@ -46,7 +58,13 @@ migrate(
 		for (const name of ['total', 'level', 'best_time']) results.fields.removeByName(name);
 		results.fields.add(new NumberField({ name: 'total', min: 0, help: 'derived by the server' }));
 		results.fields.add(new TextField({ name: 'level', max: 100, help: 'derived by the server' }));
-		results.fields.add(new NumberField({ name: 'best_time', min: 0, help: 'derived by the server: min of the attempts' }));
+		results.fields.add(
+			new NumberField({
+				name: 'best_time',
+				min: 0,
+				help: 'derived by the server: min of the attempts'
+			})
+		);
 		app.save(results);
 
 		const devices = app.findCollectionByNameOrId('devices');

@@ -22,8 +22,22 @@ migrate(
 			updateRule: `${SIGNED_IN} && ${OWN} && @request.body.user:changed = false && @request.body.class:changed = false`,
 			deleteRule: `${SIGNED_IN} && ${OWN}`,
 			fields: [
-				{ name: 'user', type: 'relation', collectionId: users.id, maxSelect: 1, required: true, cascadeDelete: true },
-				{ name: 'class', type: 'relation', collectionId: classes.id, maxSelect: 1, required: true, cascadeDelete: true },
+				{
+					name: 'user',
+					type: 'relation',
+					collectionId: users.id,
+					maxSelect: 1,
+					required: true,
+					cascadeDelete: true
+				},
+				{
+					name: 'class',
+					type: 'relation',
+					collectionId: classes.id,
+					maxSelect: 1,
+					required: true,
+					cascadeDelete: true
+				},
 				{ name: 'device', type: 'text', required: true, max: 64 },
 				{ name: 'seen', type: 'date', required: true },
 				{ name: 'created', type: 'autodate', onCreate: true, onUpdate: false },

@@ -9,10 +9,15 @@ const STATE_ID = 'markbooksyncsta';
 migrate(
 	(app) => {
 		const state = app.findCollectionByNameOrId('sync_state');
-		state.fields.add(new TextField({ name: 'epoch', max: 64, help: 'id of this data set (server-managed)' }));
+		state.fields.add(
+			new TextField({ name: 'epoch', max: 64, help: 'id of this data set (server-managed)' })
+		);
 		app.save(state);
 		const row = app.findRecordById('sync_state', STATE_ID);
-		row.set('epoch', $security.randomStringWithAlphabet(16, 'abcdefghijklmnopqrstuvwxyz0123456789'));
+		row.set(
+			'epoch',
+			$security.randomStringWithAlphabet(16, 'abcdefghijklmnopqrstuvwxyz0123456789')
+		);
 		app.save(row);
 	},
 	(app) => {

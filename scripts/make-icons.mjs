@@ -26,7 +26,10 @@ function chunk(type, data) {
 
 /** Distance from point p to segment ab. */
 function segDist(px, py, ax, ay, bx, by) {
-	const t = Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+	const t = Math.max(
+		0,
+		Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2))
+	);
 	return Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay)));
 }
 
@@ -34,7 +37,9 @@ function icon(size, { maskable = false, transparentCorners = true } = {}) {
 	const rows = [];
 	const radius = maskable ? 0 : size * 0.2;
 	const inset = maskable ? 0.2 : 0.12; // maskable icons keep content in the safe zone
-	const [ax, ay, bx, by, cx, cy] = [0.3, 0.52, 0.45, 0.67, 0.72, 0.36].map((v) => inset + (v - 0.12) * ((1 - 2 * inset) / 0.76));
+	const [ax, ay, bx, by, cx, cy] = [0.3, 0.52, 0.45, 0.67, 0.72, 0.36].map(
+		(v) => inset + (v - 0.12) * ((1 - 2 * inset) / 0.76)
+	);
 	for (let y = 0; y < size; y++) {
 		const row = [0];
 		for (let x = 0; x < size; x++) {
@@ -45,7 +50,7 @@ function icon(size, { maskable = false, transparentCorners = true } = {}) {
 			const dy = Math.max(radius - y - 0.5, 0, y + 0.5 - (size - radius));
 			const inside = dx * dx + dy * dy <= radius * radius;
 			const d = Math.min(segDist(u, v, ax, ay, bx, by), segDist(u, v, bx, by, cx, cy));
-			const tick = d < 0.055 * (1 - 2 * inset) / 0.76;
+			const tick = d < (0.055 * (1 - 2 * inset)) / 0.76;
 			const [r, g, b] = tick ? WHITE : BLUE;
 			row.push(r, g, b, inside || !transparentCorners ? 255 : 0);
 		}

@@ -48,7 +48,15 @@ function countPlaywright(file) {
 const vitest = (project) => {
 	const file = join(REPORTS, `vitest-${project}.json`);
 	try {
-		run('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+		run('npx', [
+			'vitest',
+			'run',
+			'--project',
+			project,
+			'--reporter=default',
+			'--reporter=json',
+			`--outputFile.json=${file}`
+		]);
 	} finally {
 		countVitest(file);
 	}
@@ -63,7 +71,9 @@ try {
 	step('browser tests (Playwright, Chromium)', () => {
 		const file = join(REPORTS, 'playwright.json');
 		try {
-			run('npx', ['playwright', 'test', '--reporter=list,json'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: file } });
+			run('npx', ['playwright', 'test', '--reporter=list,json'], {
+				env: { PLAYWRIGHT_JSON_OUTPUT_NAME: file }
+			});
 		} finally {
 			countPlaywright(file);
 		}
@@ -72,6 +82,8 @@ try {
 	console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 } catch (error) {
 	console.error(`\n✘ ${error instanceof Error ? error.message : error}`);
-	console.log(`${totals.passed} passed, ${Math.max(totals.failed, 1)} failed, ${totals.skipped} skipped`);
+	console.log(
+		`${totals.passed} passed, ${Math.max(totals.failed, 1)} failed, ${totals.skipped} skipped`
+	);
 	process.exit(typeof error?.exitCode === 'number' ? error.exitCode : 1);
 }

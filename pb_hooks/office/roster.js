@@ -58,7 +58,11 @@ function writeAll(e, writes) {
 			const current = store.getRecord(w.collection, w.id);
 			const loaded = current || { id: w.id, stamps: {}, seq: 0, deleted: false };
 			const requested = Object.assign({}, loaded, w.fields);
-			const edit = lib().applyExternalEdit({ collection: w.collection, loaded, requested, current }, store, who(e));
+			const edit = lib().applyExternalEdit(
+				{ collection: w.collection, loaded, requested, current },
+				store,
+				who(e)
+			);
 			if (!edit.ok) throw new BadRequestError(edit.reason);
 			if (!edit.audit) continue; // nothing stored changes
 			store.putRecord(w.collection, edit.record);
@@ -73,11 +77,17 @@ function writeAll(e, writes) {
 function roster(e) {
 	const type = (e.request.header.get('Content-Type') || '').toLowerCase();
 	if (type.indexOf('text/csv') !== 0) {
-		return e.json(415, { status: 415, message: 'Send the class list as a CSV file (Content-Type: text/csv).' });
+		return e.json(415, {
+			status: 415,
+			message: 'Send the class list as a CSV file (Content-Type: text/csv).'
+		});
 	}
 	const text = toString(e.request.body);
 	if (text.length > ROSTER_MAX_BYTES) {
-		return e.json(413, { status: 413, message: 'The file is larger than 2 MB; split it by year level.' });
+		return e.json(413, {
+			status: 413,
+			message: 'The file is larger than 2 MB; split it by year level.'
+		});
 	}
 	const parsed = lib().parseRoster(text);
 	const plan = lib().planRoster(parsed, world(e.app));
@@ -95,7 +105,10 @@ function roster(e) {
 		if (!id) id = $security.randomStringWithAlphabet(15, ID_ALPHABET);
 		if (w.collection === 'classes' && !w.id) newClassIds[w.key.toLowerCase()] = id;
 		const fields = Object.assign({}, w.fields);
-		if (w.newClasses) fields.classes = (fields.classes || []).concat(w.newClasses.map((n) => newClassIds[n.toLowerCase()]));
+		if (w.newClasses)
+			fields.classes = (fields.classes || []).concat(
+				w.newClasses.map((n) => newClassIds[n.toLowerCase()])
+			);
 		writes.push({ collection: w.collection, id, fields });
 	}
 	writeAll(e, writes);
@@ -107,19 +120,33 @@ function periods(e) {
 	try {
 		body = JSON.parse(toString(e.request.body));
 	} catch (_) {
-		return e.json(400, { status: 400, message: 'Send the periods as JSON: { "periods": [ { "name", "starts", "ends" } ] }.' });
+		return e.json(400, {
+			status: 400,
+			message: 'Send the periods as JSON: { "periods": [ { "name", "starts", "ends" } ] }.'
+		});
 	}
 	const drafts = body && body.periods;
-	const names = e.app.findAllRecords('periods').map((r) => JSON.parse(JSON.stringify(r))).filter((p) => p.deleted !== true).map((p) => p.name);
+	const names = e.app
+		.findAllRecords('periods')
+		.map((r) => JSON.parse(JSON.stringify(r)))
+		.filter((p) => p.deleted !== true)
+		.map((p) => p.name);
 	const problem = lib().checkPeriods(drafts, names);
 	if (problem) return e.json(400, { status: 400, message: problem });
 	const writes = drafts.map((d) => ({
 		collection: 'periods',
 		id: $security.randomStringWithAlphabet(15, ID_ALPHABET),
-		fields: { name: d.name.trim(), starts: d.starts + ' 00:00:00.000Z', ends: d.ends + ' 00:00:00.000Z' }
+		fields: {
+			name: d.name.trim(),
+			starts: d.starts + ' 00:00:00.000Z',
+			ends: d.ends + ' 00:00:00.000Z'
+		}
 	}));
 	writeAll(e, writes);
-	return e.json(200, { created: writes.length, periods: writes.map((w) => Object.assign({ id: w.id }, w.fields)) });
+	return e.json(200, {
+		created: writes.length,
+		periods: writes.map((w) => Object.assign({ id: w.id }, w.fields))
+	});
 }
 
 module.exports = { roster, periods };

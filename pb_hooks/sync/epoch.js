@@ -71,7 +71,8 @@ function rotationReason(app, epoch, seq) {
 	if (epoch === '') return 'no epoch yet';
 	if (exists(pathOf(app, MARKER))) return 'restored from a backup';
 	const side = readSidecar(app);
-	if (side && side.epoch !== epoch) return 'the database was replaced (its epoch ' + epoch + ' is not ' + side.epoch + ')';
+	if (side && side.epoch !== epoch)
+		return 'the database was replaced (its epoch ' + epoch + ' is not ' + side.epoch + ')';
 	if (side && side.seq > seq) return 'the database went back (seq ' + seq + ' < ' + side.seq + ')';
 	return '';
 }
@@ -97,9 +98,19 @@ function check(app) {
 		epoch = $security.randomStringWithAlphabet(16, ALPHABET);
 		row.set('epoch', epoch);
 		app.save(row);
-		app.logger().warn('markbook: new data epoch; devices will fetch everything again', 'reason', reason, 'epoch', epoch);
+		app
+			.logger()
+			.warn(
+				'markbook: new data epoch; devices will fetch everything again',
+				'reason',
+				reason,
+				'epoch',
+				epoch
+			);
 		// Also on the console: the logs database may be the one that was replaced.
-		console.log('markbook: new data epoch ' + epoch + ' (' + reason + '); devices will fetch everything again');
+		console.log(
+			'markbook: new data epoch ' + epoch + ' (' + reason + '); devices will fetch everything again'
+		);
 	}
 	if (exists(pathOf(app, MARKER))) $os.remove(pathOf(app, MARKER));
 	writeSidecar(app, epoch, seq);
@@ -170,19 +181,27 @@ function middleware(e) {
 			e.response.header().set('Retry-After', '5');
 			return e.json(503, {
 				status: 503,
-				message: 'The server is being restored from a backup. Your changes are kept on this device and sent when it is back.'
+				message:
+					'The server is being restored from a backup. Your changes are kept on this device and sent when it is back.'
 			});
 		}
 		// A push for another epoch's data: applying it before the device has
 		// fetched this data would refuse edits of records this data lacks.
 		const asked = e.request.url.query().get('epoch');
 		const current = e.app.store().get(EPOCH_KEY);
-		if (e.auth && asked !== '' && typeof current === 'string' && current !== '' && asked !== current) {
+		if (
+			e.auth &&
+			asked !== '' &&
+			typeof current === 'string' &&
+			current !== '' &&
+			asked !== current
+		) {
 			return e.json(409, {
 				status: 409,
 				code: 'epoch_changed',
 				epoch: current,
-				message: "The server's data was restored or replaced. This device fetches it again, then sends its changes."
+				message:
+					"The server's data was restored or replaced. This device fetches it again, then sends its changes."
 			});
 		}
 	}

@@ -23,13 +23,15 @@ const PER_MESSAGE = 250;
  */
 function classesByTeacher(app) {
 	const row = new DynamicModel({ rows: '' });
-	app.db()
+	app
+		.db()
 		.newQuery(
 			"SELECT COALESCE(json_group_array(json_array(t.value, c.id)), '[]') AS rows FROM classes c, json_each(CASE WHEN json_valid(c.teachers) THEN c.teachers ELSE '[]' END) t"
 		)
 		.one(row);
 	const byTeacher = {};
-	for (const [teacher, cls] of JSON.parse(row.rows)) (byTeacher[teacher] = byTeacher[teacher] || {})[cls] = true;
+	for (const [teacher, cls] of JSON.parse(row.rows))
+		(byTeacher[teacher] = byTeacher[teacher] || {})[cls] = true;
 	return byTeacher;
 }
 

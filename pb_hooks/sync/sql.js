@@ -237,7 +237,11 @@ function updateFields(app, collectionName, id, fields) {
 		' FROM (SELECT json({:row}) AS value) AS j WHERE ' +
 		quote(collectionName) +
 		'.`id` = {:id}';
-	app.db().newQuery(sql).bind({ row: JSON.stringify(fields), id }).execute();
+	app
+		.db()
+		.newQuery(sql)
+		.bind({ row: JSON.stringify(fields), id })
+		.execute();
 }
 
 module.exports = { selectWire, pageWire, upsertRecords, insertRows, updateFields };

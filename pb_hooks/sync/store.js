@@ -52,7 +52,15 @@ function createStore(app) {
 	const state = app.findRecordById('sync_state', STATE_ID);
 	let seq = state.getInt('seq');
 	let hlc = jsonField(state, 'hlc') || { ms: 0, counter: 0, device: 'server' };
-	const cache = { assessments: {}, students: {}, devices: {}, taught: {}, records: {}, receipts: {}, attempts: null };
+	const cache = {
+		assessments: {},
+		students: {},
+		devices: {},
+		taught: {},
+		records: {},
+		receipts: {},
+		attempts: null
+	};
 	// Buffered writes: records by collection and id (last wins), rows in order.
 	const pending = { records: {}, order: [], receipts: [], audits: [] };
 	let committed = [];
@@ -68,17 +76,23 @@ function createStore(app) {
 	}
 
 	function inList(ids) {
-		return { where: 'id IN (SELECT value FROM json_each({:ids}))', params: { ids: JSON.stringify(ids) } };
+		return {
+			where: 'id IN (SELECT value FROM json_each({:ids}))',
+			params: { ids: JSON.stringify(ids) }
+		};
 	}
 
 	function device(deviceId) {
-		if (!(deviceId in cache.devices)) cache.devices[deviceId] = firstOrNull(app, 'devices', 'device_id', deviceId);
+		if (!(deviceId in cache.devices))
+			cache.devices[deviceId] = firstOrNull(app, 'devices', 'device_id', deviceId);
 		return cache.devices[deviceId];
 	}
 
 	function taught(userId) {
 		if (!cache.taught[userId]) {
-			const rows = app.findRecordsByFilter('classes', 'teachers.id ?= {:user}', '', 0, 0, { user: userId });
+			const rows = app.findRecordsByFilter('classes', 'teachers.id ?= {:user}', '', 0, 0, {
+				user: userId
+			});
 			cache.taught[userId] = rows.map((r) => r.id);
 		}
 		return cache.taught[userId];
@@ -106,23 +120,41 @@ function createStore(app) {
 		prefetch(plan) {
 			if (plan.opIds.length > 0) {
 				for (const id of plan.opIds) cache.receipts[id] = null;
-				const rows = arrayOf(new DynamicModel({ op_id: '', user: '', device: '', collection: '', record: '', result: '' }));
-				app.db()
+				const rows = arrayOf(
+					new DynamicModel({
+						op_id: '',
+						user: '',
+						device: '',
+						collection: '',
+						record: '',
+						result: ''
+					})
+				);
+				app
+					.db()
 					.newQuery(
 						"SELECT op_id, `user`, device, COALESCE(`collection`, '') AS `collection`, COALESCE(`record`, '') AS `record`, result FROM sync_receipts WHERE op_id IN (SELECT value FROM json_each({:ids}))"
 					)
 					.bind({ ids: JSON.stringify(plan.opIds) })
 					.all(rows);
 				for (const r of rows) {
-					cache.receipts[r.op_id] = { user: r.user, device: r.device, collection: r.collection, record: r.record, result: JSON.parse(r.result) };
+					cache.receipts[r.op_id] = {
+						user: r.user,
+						device: r.device,
+						collection: r.collection,
+						record: r.record,
+						result: JSON.parse(r.result)
+					};
 				}
 			}
 			for (const { collection, ids } of plan.records) {
 				for (const id of ids) {
-					if (!(recordKey(collection, id) in cache.records)) cache.records[recordKey(collection, id)] = null;
+					if (!(recordKey(collection, id) in cache.records))
+						cache.records[recordKey(collection, id)] = null;
 				}
 				const q = inList(ids);
-				for (const r of sql.selectWire(app, collection, q.where, q.params)) cache.records[recordKey(collection, r.id)] = r;
+				for (const r of sql.selectWire(app, collection, q.where, q.params))
+					cache.records[recordKey(collection, r.id)] = r;
 			}
 		},
 		getRecord(collection, id) {
@@ -236,13 +268,20 @@ function createStore(app) {
 			const fresh = studentIds.filter((s) => !(s in cache.attempts));
 			if (fresh.length === 0) return;
 			for (const s of fresh) cache.attempts[s] = [];
-			const rows = sql.selectWire(app, 'attempts', 'student IN (SELECT value FROM json_each({:ids})) AND deleted = false', { ids: JSON.stringify(fresh) });
+			const rows = sql.selectWire(
+				app,
+				'attempts',
+				'student IN (SELECT value FROM json_each({:ids})) AND deleted = false',
+				{ ids: JSON.stringify(fresh) }
+			);
 			for (const r of rows) cache.attempts[r.student].push(r);
 		},
 		liveAttempts(studentId, classId, assessmentId, periodId) {
 			if (cache.attempts && studentId in cache.attempts) {
 				return cache.attempts[studentId]
-					.filter((r) => r.class === classId && r.assessment === assessmentId && r.period === periodId)
+					.filter(
+						(r) => r.class === classId && r.assessment === assessmentId && r.period === periodId
+					)
 					.map((r) => ({ id: r.id, seconds: r.seconds }));
 			}
 			const rows = app.findRecordsByFilter(
@@ -259,8 +298,16 @@ function createStore(app) {
 		addConflict(notice, noticeSeq, stamp) {
 			const id = $security.randomStringWithAlphabet(15, 'abcdefghijklmnopqrstuvwxyz0123456789');
 			const at = new Date(notice.at).toISOString().replace('T', ' ');
-			const record = { id, at, deleted: false, seq: noticeSeq, stamps: { status: stamp }, status: 'open' };
-			for (const key of ['user', 'collection', 'record', 'field', 'mine', 'theirs', 'theirs_by']) record[key] = notice[key];
+			const record = {
+				id,
+				at,
+				deleted: false,
+				seq: noticeSeq,
+				stamps: { status: stamp },
+				status: 'open'
+			};
+			for (const key of ['user', 'collection', 'record', 'field', 'mine', 'theirs', 'theirs_by'])
+				record[key] = notice[key];
 			bufferRecord('conflicts', record);
 		},
 		addAudit(entry) {
@@ -278,8 +325,16 @@ function createStore(app) {
 		pageSince(since, limit, scope) {
 			const lib = require(`${__hooks}/lib/markbook.js`);
 			// Who reads what: the shared table (src/lib/domain/access.ts).
-			const parts = lib.SYNCED_COLLECTIONS.map((collection) => ({ collection, where: lib.readSql(collection, scope) }));
-			return sql.pageWire(app, parts, { since, user: scope.user, classes: JSON.stringify(scope.classes || []) }, limit);
+			const parts = lib.SYNCED_COLLECTIONS.map((collection) => ({
+				collection,
+				where: lib.readSql(collection, scope)
+			}));
+			return sql.pageWire(
+				app,
+				parts,
+				{ since, user: scope.user, classes: JSON.stringify(scope.classes || []) },
+				limit
+			);
 		},
 		changesSince(collection, since, limit, scope) {
 			// One SQL query building the wire JSON (sql.js); the scope is the list of
@@ -289,7 +344,13 @@ function createStore(app) {
 			const scoped = lib.readSql(collection, scope);
 			if (scoped) where += ' AND (' + scoped + ')';
 			const params = { since, user: scope.user, classes: JSON.stringify(scope.classes || []) };
-			return sql.selectWire(app, collection, where, params, ' ORDER BY seq LIMIT ' + Math.max(0, Math.floor(limit)));
+			return sql.selectWire(
+				app,
+				collection,
+				where,
+				params,
+				' ORDER BY seq LIMIT ' + Math.max(0, Math.floor(limit))
+			);
 		},
 
 		/** Writes what is buffered, the counter and the clock; call once, inside the transaction. */
@@ -301,7 +362,8 @@ function createStore(app) {
 				(byCollection[p.collection] = byCollection[p.collection] || []).push(p.record);
 				changes.push(p);
 			}
-			for (const collection of Object.keys(byCollection)) sql.upsertRecords(app, collection, byCollection[collection]);
+			for (const collection of Object.keys(byCollection))
+				sql.upsertRecords(app, collection, byCollection[collection]);
 			sql.insertRows(app, 'sync_receipts', pending.receipts);
 			sql.insertRows(app, 'audit_log', pending.audits);
 			pending.records = {};
@@ -331,11 +393,14 @@ function createStore(app) {
 					for (const collection of Object.keys(ids)) {
 						for (let i = 0; i < ids[collection].length; i += 2000) {
 							const q = inList(ids[collection].slice(i, i + 2000));
-							for (const record of sql.selectWire($app, collection, q.where, q.params)) changes.push({ collection, record });
+							for (const record of sql.selectWire($app, collection, q.where, q.params))
+								changes.push({ collection, record });
 						}
 					}
 				} catch (err) {
-					$app.logger().warn('markbook: could not read back changes for realtime', 'error', String(err));
+					$app
+						.logger()
+						.warn('markbook: could not read back changes for realtime', 'error', String(err));
 				}
 			}
 			realtime.broadcast($app, changes.concat(extra || []));
@@ -345,7 +410,10 @@ function createStore(app) {
 
 /** The signed-in user of a request as the handlers see it. */
 function actorOf(e) {
-	return { id: e.auth.id, role: e.auth.getString('role') === 'coordinator' ? 'coordinator' : 'teacher' };
+	return {
+		id: e.auth.id,
+		role: e.auth.getString('role') === 'coordinator' ? 'coordinator' : 'teacher'
+	};
 }
 
 module.exports = { createStore, toWire, actorOf };

@@ -241,11 +241,15 @@ export async function relaxRateLimits(url, superuser, factor = 1000) {
 	const { token } = await auth.json();
 	const headers = { 'content-type': 'application/json', authorization: token };
 	const settings = await (await fetch(`${url}/api/settings`, { headers })).json();
-	const rules = settings.rateLimits.rules.map((r) => ({ ...r, maxRequests: r.maxRequests * factor }));
+	const rules = settings.rateLimits.rules.map((r) => ({
+		...r,
+		maxRequests: r.maxRequests * factor
+	}));
 	const res = await fetch(`${url}/api/settings`, {
 		method: 'PATCH',
 		headers,
 		body: JSON.stringify({ rateLimits: { ...settings.rateLimits, rules } })
 	});
-	if (!res.ok) throw new Error(`relaxRateLimits: settings update answered ${res.status}: ${await res.text()}`);
+	if (!res.ok)
+		throw new Error(`relaxRateLimits: settings update answered ${res.status}: ${await res.text()}`);
 }

@@ -17,4 +17,6 @@ export const DEMO_IDS: {
 	/** In class order: [0, 25) the shared class, [25, 50) teacherA's, [50, 75) teacherB's. */
 	students: string[];
 };
-export function seedDemoSchool(url: string): Promise<{ created: boolean; counts: Record<string, number> }>;
+export function seedDemoSchool(
+	url: string
+): Promise<{ created: boolean; counts: Record<string, number> }>;

@@ -53,7 +53,11 @@ export function cellWords(
 	switch (kind) {
 		case 'checklist':
 			return (
-				v === DEMONSTRATED ? CHECKLIST_WORDS[1] : v === NOT_YET ? CHECKLIST_WORDS[0] : CHECKLIST_WORDS.none
+				v === DEMONSTRATED
+					? CHECKLIST_WORDS[1]
+					: v === NOT_YET
+						? CHECKLIST_WORDS[0]
+						: CHECKLIST_WORDS.none
 			).toLowerCase();
 		case 'items':
 			return isEmpty(v)
