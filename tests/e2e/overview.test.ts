@@ -71,7 +71,7 @@ test('the coordinator sees how complete a term is, who is behind on a skill, and
 	await recordCatch(baseURL as string);
 	await page.setViewportSize(LAPTOP);
 	await signIn(page, demoUser('coordinator'));
-	await page.getByRole('link', { name: 'Overview' }).click();
+	await page.getByRole('link', { name: 'Overview of all classes' }).click();
 	await page.getByRole('combobox', { name: 'Term' }).selectOption({ label: 'Term 1 2026' });
 	await expect(page.getByTestId(`done-${SHARED}-${CATCH}`)).toContainText('2/25');
 
@@ -85,6 +85,10 @@ test('the coordinator sees how complete a term is, who is behind on a skill, and
 	await page.goBack();
 
 	await expect(page.getByRole('heading', { name: 'Sync health' })).toBeVisible();
+	await expect(page.getByTestId('server-health')).toContainText('Changes sent, last hour / day');
+	await expect(page.getByTestId('server-health')).toContainText(
+		/Changes sent, last hour \/ day\s*[1-9]\d* \/ [1-9]\d*/
+	);
 	await expect(page.getByRole('row', { name: /Priya Raman/ }).first()).toBeVisible();
 	await expectAxeClean(page, 'overview');
 	await screenshot(page, 'overview-laptop');

@@ -6,6 +6,7 @@
  */
 import { version } from '$app/environment';
 import type { RecordModel } from 'pocketbase';
+import type { HealthReport } from '$lib/domain/health';
 import { pb } from '$lib/pocketbase';
 
 /** Report at most this often while counts change. */
@@ -103,6 +104,11 @@ export async function listSchoolDevices(): Promise<SchoolDevice[]> {
 		...toDevice(r),
 		teacher: String((r['expand'] as { user?: RecordModel } | undefined)?.user?.['name'] ?? '')
 	}));
+}
+
+/** The server's health view (coordinators; needs a connection). */
+export async function schoolHealth(): Promise<HealthReport> {
+	return pb.send<HealthReport>('/api/markbook/health', { method: 'GET', requestKey: null });
 }
 
 /** Switches a device off: the server refuses its pushes until the office switches it on. */

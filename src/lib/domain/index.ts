@@ -56,3 +56,6 @@ export { parseRoster, planRoster, rosterAnswer, ROSTER_COLUMNS, ROSTER_TEMPLATE 
 export type { ParsedRoster, RosterError, RosterPlan, RosterRow, RosterWorld } from './roster';
 export { checkPeriods, periodsFromTemplate, PERIOD_TEMPLATES } from './periods';
 export type { PeriodDraft, PeriodTemplate } from './periods';
+
+export { DEVICE_STALE_DAYS, DEVICE_STALE_MS } from './health';
+export type { HealthReport } from './health';
