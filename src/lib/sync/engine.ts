@@ -595,6 +595,7 @@ export class SyncEngine implements SyncClient {
 			},
 			outbox,
 			replica,
+			storage: this.#o.storage,
 			log: this.#o.log,
 			now: () => this.#o.clock.now(),
 			receive: (stamps) => this.#receive(stamps),

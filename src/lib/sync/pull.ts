@@ -24,6 +24,7 @@ import { opPaths, type Outbox } from './outbox';
 import type { Replica } from './replica';
 import type { Log, PullParams, Storage, Transport } from './ports';
 import { resendOps, type ResendContext } from './reset';
+import { loadLost, lostResend } from './lost';
 import { SYNCED_COLLECTIONS } from '../domain/collections';
 
 /** Storage key of the pull cursor (the server's seq of the last change applied). */
@@ -236,6 +237,21 @@ async function enqueueAll(ctx: PullContext, ops: readonly Op[]): Promise<void> {
 async function finishRefetch(ctx: PullContext, state: PullState): Promise<void> {
 	const seen = state.seen;
 	if (!seen) return;
+	// This device's edits answered superseded: the restore may have taken
+	// their notices, which only the server's decision makes again (lost.ts).
+	// Before the records the server lost are forgotten (their set-once fields
+	// travel with the ops), and before RESET is cleared (a crash sends them
+	// then; one already in the outbox is not queued twice).
+	if (state.reset) {
+		const ops: Op[] = [];
+		for (const lost of await loadLost(ctx.storage, ctx.now())) {
+			if (ctx.outbox.get(lost.id)) continue;
+			const local = ctx.replica.serverRecord(lost.collection, lost.record);
+			const op = lostResend(lost, queuedPaths(ctx, lost.collection, lost.record), local);
+			if (op) ops.push(op);
+		}
+		await enqueueAll(ctx, ops);
+	}
 	for (const collection of SYNCED_COLLECTIONS) {
 		const keep = seen.get(collection) ?? new Set<string>();
 		const missing = ctx.replica.serverIds(collection).filter((id) => !keep.has(id));
