@@ -20,13 +20,12 @@
  * loser answered `superseded` after the backup kept its value nowhere (not
  * in the replica, not in the outbox), so the notice the restore took was
  * never made again; the device now keeps such ops and a reset sends them
- * again under their own ids (src/lib/sync/lost.ts). What is left is below.
+ * again under their own ids (src/lib/sync/lost.ts); and a loser APPLIED and
+ * then overwritten by a colleague's concurrent edit, both after the backup,
+ * was in neither: the replica keeps such displaced values too, and a reset
+ * sends them again unless the restored server still holds their notice.
+ * Nothing is open now.
  */
 import type { CountName } from './checks';
 
-const RESTORE_NOTICE =
-	"after a restore, about one restore run in twenty still ends with a concurrent loss and no notice: the loser's edit was APPLIED and then overwritten by a colleague's concurrent edit (the notice made then), and the backup predates both (e.g. the record itself). The colleague re-sends over nothing (no loser); the loser's device holds the colleague's value in its replica, so its own value is re-sent from nowhere (lost.ts keeps only ops answered superseded)";
-
-export const KNOWN_OPEN: Record<string, Partial<Record<CountName, string>>> = {
-	restore: { lostNoNotice: RESTORE_NOTICE }
-};
+export const KNOWN_OPEN: Record<string, Partial<Record<CountName, string>>> = {};

@@ -363,4 +363,35 @@ describe('a conflict notice the restore took', () => {
 			expect(h.engine.get('results', RESULT)).toEqual(h.server.record('results', RESULT));
 		});
 	}
+
+	it("is made again after the reset when the loser's edit was applied, then overwritten by a colleague's concurrent edit, both after the backup", async () => {
+		const h = await harness();
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
+		await h.scheduler.advance(1000);
+		const backup = h.server.store.snapshot();
+		// After the backup: the teacher's b is applied, then a colleague's b, made
+		// without having seen it, overwrites it (the server makes the notice).
+		await h.engine.edit('results', RESULT, { 'values.b': 2 });
+		await h.scheduler.advance(1000);
+		h.clock.set(h.clock.now() + 1000);
+		const stamp = formatStamp(h.clock.now(), 0, 'dev_colleague');
+		expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b3', stamp)).toBe('applied');
+		expect(notices(h)).toEqual([2]);
+		// The teacher's device hears of it.
+		await h.engine.syncNow();
+		expect(h.engine.get('results', RESULT)?.['values']).toEqual({ a: 1, b: 5 });
+
+		// The restore takes both b's and the notice; the colleague re-sends first (base null).
+		h.server.store.restore(backup);
+		expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b4', stamp)).toBe('applied');
+		expect(notices(h)).toEqual([]);
+		await h.engine.syncNow();
+		await h.scheduler.advance(1000);
+		await h.engine.syncNow();
+
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.server.record('results', RESULT)?.['values']).toEqual({ a: 1, b: 5 });
+		expect(notices(h)).toEqual([2]);
+		expect(h.engine.get('results', RESULT)).toEqual(h.server.record('results', RESULT));
+	});
 });

@@ -15,7 +15,7 @@
  * Kept as long as the server keeps receipts (30 days); older ones are dropped.
  */
 import { DELETED_PATH, ruleForPath } from './core/schema';
-import type { FieldPath, Json, Op, WireRecord } from './core/types';
+import type { FieldPath, Json, Op, Stamp, SyncedCollection, WireRecord } from './core/types';
 import { SCHEMAS } from '../domain/collections';
 import type { Storage } from './ports';
 
@@ -24,10 +24,30 @@ export const LOST_PREFIX = 'lost/';
 /** How long one is kept: the server's receipt lifetime (sync_receipts are cleaned after 30 days). */
 export const LOST_KEEP_MS = 30 * 24 * 3600 * 1000;
 
-interface LostEntry {
+export interface LostEntry {
+	/** A displaced value's op has no id (a reset gives it one). */
 	op: Op;
 	/** Wall-clock ms of the answer. */
 	at: number;
+	/**
+	 * True: the value was applied, and a colleague's later value then replaced
+	 * it in the replica (the server made the notice then). The op holds that
+	 * one path and the stamp it was applied under.
+	 */
+	displaced?: true;
+}
+
+/** The storage entry that keeps a displaced value (see LostEntry). */
+export function displacedEntry(
+	collection: SyncedCollection,
+	record: string,
+	path: FieldPath,
+	value: Json,
+	stamp: Stamp,
+	at: number
+): [string, LostEntry] {
+	const op: Op = { id: '', collection, record, fields: { [path]: value }, stamp, base: {} };
+	return [`${LOST_PREFIX}~${collection}/${record}/${path}/${stamp}`, { op, at, displaced: true }];
 }
 
 /**
@@ -49,8 +69,8 @@ export async function rememberLost(
 	if (writes.length > 0) await storage.setMany(writes);
 }
 
-/** The remembered ops, oldest stamp first; drops those older than LOST_KEEP_MS. */
-export async function loadLost(storage: Storage, now: number): Promise<Op[]> {
+/** The remembered entries, oldest stamp first; drops those older than LOST_KEEP_MS. */
+export async function loadLost(storage: Storage, now: number): Promise<LostEntry[]> {
 	const entries: [string, unknown][] = storage.entries
 		? await storage.entries(LOST_PREFIX)
 		: await Promise.all(
@@ -58,16 +78,16 @@ export async function loadLost(storage: Storage, now: number): Promise<Op[]> {
 					async (k): Promise<[string, unknown]> => [k, await storage.get(k)]
 				)
 			);
-	const ops: Op[] = [];
+	const ops: LostEntry[] = [];
 	const stale: [string, undefined][] = [];
 	for (const [key, value] of entries) {
 		const e = value as LostEntry | undefined;
 		if (!e || !e.op || typeof e.at !== 'number' || now - e.at > LOST_KEEP_MS)
 			stale.push([key, undefined]);
-		else ops.push(e.op);
+		else ops.push(e);
 	}
 	if (stale.length > 0) await storage.setMany(stale);
-	return ops.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
+	return ops.sort((a, b) => (a.op.stamp < b.op.stamp ? -1 : a.op.stamp > b.op.stamp ? 1 : 0));
 }
 
 /**
