@@ -12,6 +12,12 @@
  * first time (the notice is made again, or the value is applied and the
  * colleague's re-sent edit overwrites it with a notice).
  *
+ * The same holds for a value of this device that was applied and then
+ * replaced by a colleague's later, different value (the notice was made
+ * then): the replica keeps it when it folds the colleague's value in
+ * (`displacedEntry`), and a reset sends it again, under a new op id, unless
+ * the restored server holds the value itself or its notice.
+ *
  * Kept as long as the server keeps receipts (30 days); older ones are dropped.
  */
 import { DELETED_PATH, ruleForPath } from './core/schema';
