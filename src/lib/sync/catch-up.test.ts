@@ -394,4 +394,31 @@ describe('a conflict notice the restore took', () => {
 		expect(notices(h)).toEqual([2]);
 		expect(h.engine.get('results', RESULT)).toEqual(h.server.record('results', RESULT));
 	});
+
+	it("is made after the reset when a colleague's concurrent edit reached the restored server first, over nothing", async () => {
+		const h = await harness();
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
+		await h.scheduler.advance(1000);
+		const backup = h.server.store.snapshot();
+		// After the backup: the teacher's b is applied.
+		await h.engine.edit('results', RESULT, { 'values.b': 2 });
+		await h.scheduler.advance(1000);
+		expect(h.engine.pendingCount).toBe(0);
+		// The restore takes it; a colleague's b, made without having seen it and
+		// later, reaches the restored server first: it overwrites nothing, no notice.
+		h.server.store.restore(backup);
+		h.clock.set(h.clock.now() + 1000);
+		const stamp = formatStamp(h.clock.now(), 0, 'dev_colleague');
+		expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b5', stamp)).toBe('applied');
+		expect(notices(h)).toEqual([]);
+		await h.engine.syncNow();
+		await h.scheduler.advance(1000);
+		await h.engine.syncNow();
+
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.server.record('results', RESULT)?.['values']).toEqual({ a: 1, b: 5 });
+		// The teacher's 2 lost to the colleague's 5, unseen: a notice.
+		expect(notices(h)).toEqual([2]);
+		expect(h.engine.get('results', RESULT)).toEqual(h.server.record('results', RESULT));
+	});
 });

@@ -296,10 +296,14 @@ export class Replica {
 	 * Resolves once they are durable.
 	 */
 	async replaceServer(changes: readonly Change[], now: number): Promise<void> {
-		const writes = new Map<string, StoredRecord>();
+		const writes = new Map<string, unknown>();
 		for (const change of changes) {
 			const record = applyRemote(undefined, change.record, SCHEMAS[change.collection]);
 			const stored: StoredRecord = { record, syncedAt: now };
+			// A value of this device the restored server holds under a colleague's
+			// later one: that edit may not have seen it (lost.ts decides at the reset's end).
+			const prev = this.#table(change.collection).get(record.id);
+			if (prev) this.#keepDisplaced(change.collection, prev.record, record, now, writes);
 			this.#table(change.collection).set(record.id, stored);
 			this.#overlays.delete(change.collection + '/' + record.id);
 			this.#touch(change.collection);
