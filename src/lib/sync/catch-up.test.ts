@@ -294,3 +294,131 @@ describe('reset after a restore', () => {
 		).toEqual([`pull since=${restored.seq}`]);
 	});
 });
+
+describe('a conflict notice the restore took', () => {
+	/** The conflicts rows the server holds for the teacher's `values.b` of RESULT. */
+	const notices = (h: Harness) =>
+		h.server
+			.pull({ since: 0, limit: 1000, device: 'dev_check' })
+			.changes.filter(
+				(c) =>
+					c.collection === 'conflicts' &&
+					c.record['record'] === RESULT &&
+					c.record['field'] === 'values.b'
+			)
+			.map((c) => c.record['mine']);
+
+	/** A colleague's `values.b` of RESULT, pushed straight to the server (a re-send carries base null). */
+	const colleagueB = (h: Harness, id: string, stamp: string) =>
+		h.server.push({
+			v: WIRE_VERSION,
+			device: 'dev_colleague',
+			ops: [
+				{
+					id,
+					collection: 'results',
+					record: RESULT,
+					fields: { 'values.b': 5 },
+					stamp,
+					base: {}
+				}
+			]
+		}).results[0]?.status;
+
+	for (const colleagueFirst of [true, false]) {
+		it(`is made again after the reset when the loser's edit was answered superseded after the backup (colleague re-sends ${colleagueFirst ? 'first' : 'last'})`, async () => {
+			const h = await harness();
+			await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
+			await h.scheduler.advance(1000);
+			const backup = h.server.store.snapshot();
+			// After the backup: a colleague's b, later than the teacher's coming edit
+			// (the server's clock, and the colleague's, run ahead of this device's).
+			h.serverSkewMs = 5000;
+			const stamp = formatStamp(h.clock.now() + 5000, 0, 'dev_colleague');
+			expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b1', stamp)).toBe('applied');
+			// The teacher, not having seen it, types b: superseded, and the server makes a notice.
+			await h.engine.edit('results', RESULT, { 'values.b': 2 });
+			await h.scheduler.advance(1000);
+			expect(h.engine.pendingCount).toBe(0);
+			expect(h.engine.get('results', RESULT)?.['values']).toEqual({ a: 1, b: 5 });
+			expect(notices(h)).toEqual([2]);
+
+			// The restore takes the colleague's b and the notice.
+			h.server.store.restore(backup);
+			expect(notices(h)).toEqual([]);
+			// The colleague's device re-sends its edit (as concurrent: base null).
+			if (colleagueFirst)
+				expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b2', stamp)).toBe('applied');
+			await h.engine.syncNow();
+			await h.scheduler.advance(1000);
+			if (!colleagueFirst)
+				expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b2', stamp)).toBe('applied');
+			await h.engine.syncNow();
+			await h.scheduler.advance(1000);
+
+			expect(h.engine.pendingCount).toBe(0);
+			expect(h.server.record('results', RESULT)?.['values']).toEqual({ a: 1, b: 5 });
+			// The teacher's 2 lost to the colleague's 5: the notice is there again, once.
+			expect(notices(h)).toEqual([2]);
+			expect(h.engine.get('results', RESULT)).toEqual(h.server.record('results', RESULT));
+		});
+	}
+
+	it("is made again after the reset when the loser's edit was applied, then overwritten by a colleague's concurrent edit, both after the backup", async () => {
+		const h = await harness();
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
+		await h.scheduler.advance(1000);
+		const backup = h.server.store.snapshot();
+		// After the backup: the teacher's b is applied, then a colleague's b, made
+		// without having seen it, overwrites it (the server makes the notice).
+		await h.engine.edit('results', RESULT, { 'values.b': 2 });
+		await h.scheduler.advance(1000);
+		h.clock.set(h.clock.now() + 1000);
+		const stamp = formatStamp(h.clock.now(), 0, 'dev_colleague');
+		expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b3', stamp)).toBe('applied');
+		expect(notices(h)).toEqual([2]);
+		// The teacher's device hears of it.
+		await h.engine.syncNow();
+		expect(h.engine.get('results', RESULT)?.['values']).toEqual({ a: 1, b: 5 });
+
+		// The restore takes both b's and the notice; the colleague re-sends first (base null).
+		h.server.store.restore(backup);
+		expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b4', stamp)).toBe('applied');
+		expect(notices(h)).toEqual([]);
+		await h.engine.syncNow();
+		await h.scheduler.advance(1000);
+		await h.engine.syncNow();
+
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.server.record('results', RESULT)?.['values']).toEqual({ a: 1, b: 5 });
+		expect(notices(h)).toEqual([2]);
+		expect(h.engine.get('results', RESULT)).toEqual(h.server.record('results', RESULT));
+	});
+
+	it("is made after the reset when a colleague's concurrent edit reached the restored server first, over nothing", async () => {
+		const h = await harness();
+		await h.engine.edit('results', RESULT, { ...RESULT_KEY, 'values.a': 1 });
+		await h.scheduler.advance(1000);
+		const backup = h.server.store.snapshot();
+		// After the backup: the teacher's b is applied.
+		await h.engine.edit('results', RESULT, { 'values.b': 2 });
+		await h.scheduler.advance(1000);
+		expect(h.engine.pendingCount).toBe(0);
+		// The restore takes it; a colleague's b, made without having seen it and
+		// later, reaches the restored server first: it overwrites nothing, no notice.
+		h.server.store.restore(backup);
+		h.clock.set(h.clock.now() + 1000);
+		const stamp = formatStamp(h.clock.now(), 0, 'dev_colleague');
+		expect(colleagueB(h, '0190a0b0-0000-7000-8000-0000000000b5', stamp)).toBe('applied');
+		expect(notices(h)).toEqual([]);
+		await h.engine.syncNow();
+		await h.scheduler.advance(1000);
+		await h.engine.syncNow();
+
+		expect(h.engine.pendingCount).toBe(0);
+		expect(h.server.record('results', RESULT)?.['values']).toEqual({ a: 1, b: 5 });
+		// The teacher's 2 lost to the colleague's 5, unseen: a notice.
+		expect(notices(h)).toEqual([2]);
+		expect(h.engine.get('results', RESULT)).toEqual(h.server.record('results', RESULT));
+	});
+});

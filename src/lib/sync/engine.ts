@@ -163,7 +163,7 @@ export class SyncEngine implements SyncClient {
 		// Results queued or held under wire-v1 ids move to their v2 ids first (rekey.ts).
 		await rekeyResultsV2(storage, log);
 		this.#outbox = await Outbox.open(storage, { log });
-		this.#replica = await Replica.open(storage, this.#outbox);
+		this.#replica = await Replica.open(storage, this.#outbox, this.#o.device);
 		this.#pull = await loadPullState(storage);
 		this.#lastSyncAt = (await storage.get<number>(LAST_SYNC_KEY)) ?? null;
 		// The clock never goes back across restarts: fold in every stamp we hold.
@@ -595,6 +595,7 @@ export class SyncEngine implements SyncClient {
 			},
 			outbox,
 			replica,
+			storage: this.#o.storage,
 			log: this.#o.log,
 			now: () => this.#o.clock.now(),
 			receive: (stamps) => this.#receive(stamps),

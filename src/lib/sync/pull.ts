@@ -19,11 +19,22 @@
  * A crash anywhere in between starts the reset over (RESET persists); paths
  * already queued in the outbox are not re-sent twice.
  */
-import type { Change, FieldPath, Op, PullResponse, Stamp, SyncedCollection } from './core/types';
+import type {
+	Change,
+	FieldPath,
+	Json,
+	Op,
+	PullResponse,
+	Stamp,
+	SyncedCollection
+} from './core/types';
 import { opPaths, type Outbox } from './outbox';
 import type { Replica } from './replica';
 import type { Log, PullParams, Storage, Transport } from './ports';
 import { resendOps, type ResendContext } from './reset';
+import { loadLost, lostResend } from './lost';
+import { parseStamp } from './core/stamp';
+import { jsonEqual } from './core/json';
 import { SYNCED_COLLECTIONS } from '../domain/collections';
 
 /** Storage key of the pull cursor (the server's seq of the last change applied). */
@@ -233,9 +244,65 @@ async function enqueueAll(ctx: PullContext, ops: readonly Op[]): Promise<void> {
 	for (const op of ops) await ctx.outbox.enqueue(op, now, { first: true });
 }
 
+/** Whether the server (as the re-fetch brought it) holds a notice that `op`'s value at `path` lost. */
+function hasNotice(
+	ctx: PullContext,
+	op: Op,
+	path: FieldPath,
+	seen: Map<SyncedCollection, Set<string>>
+): boolean {
+	const held = seen.get('conflicts');
+	const value = op.fields[path] ?? null;
+	return ctx.replica
+		.list(
+			'conflicts',
+			(c) =>
+				held?.has(c.id) === true &&
+				c['collection'] === op.collection &&
+				c['record'] === op.record &&
+				c['field'] === path
+		)
+		.some((c) => jsonEqual((c['mine'] ?? null) as Json, value));
+}
+
 async function finishRefetch(ctx: PullContext, state: PullState): Promise<void> {
 	const seen = state.seen;
 	if (!seen) return;
+	// This device's edits answered superseded: the restore may have taken
+	// their notices, which only the server's decision makes again (lost.ts).
+	// Before the records the server lost are forgotten (their set-once fields
+	// travel with the ops), and before RESET is cleared (a crash sends them
+	// then; one already in the outbox is not queued twice).
+	if (state.reset) {
+		const ops: Op[] = [];
+		for (const entry of await loadLost(ctx.storage, ctx.now())) {
+			const lost = entry.op;
+			const local = ctx.replica.serverRecord(lost.collection, lost.record);
+			const queued = queuedPaths(ctx, lost.collection, lost.record);
+			if (entry.displaced === true) {
+				// Applied once, then replaced by a colleague's value: sent again
+				// unless the restored server still holds the notice of that (or
+				// this value itself, which the colleague's re-sent edit then
+				// overwrites with a notice). The server decides again.
+				const path = Object.keys(lost.fields)[0] as FieldPath;
+				const onServer = seen.get(lost.collection)?.has(lost.record) === true;
+				const held = onServer ? local?.stamps[path] : undefined;
+				if (held === lost.stamp || hasNotice(ctx, lost, path, seen)) continue;
+				const op = lostResend(lost, queued, local);
+				if (!op) continue;
+				op.id = ctx.resend.newOpId();
+				op.base = {
+					[path]: held !== undefined && parseStamp(held)?.device === ctx.resend.device ? held : null
+				};
+				ops.push(op);
+				continue;
+			}
+			if (ctx.outbox.get(lost.id)) continue;
+			const op = lostResend(lost, queued, local);
+			if (op) ops.push(op);
+		}
+		await enqueueAll(ctx, ops);
+	}
 	for (const collection of SYNCED_COLLECTIONS) {
 		const keep = seen.get(collection) ?? new Set<string>();
 		const missing = ctx.replica.serverIds(collection).filter((id) => !keep.has(id));

@@ -7,7 +7,8 @@ import type { Change, Op, OpResult, Stamp, SyncedCollection } from './core/types
 import { WIRE_VERSION } from './core/types';
 import type { Outbox } from './outbox';
 import type { Replica } from './replica';
-import type { Log, Transport } from './ports';
+import type { Log, Storage, Transport } from './ports';
+import { rememberLost } from './lost';
 
 /** The server moved a stamp of ours back to its own clock (ours ran ahead). */
 export interface ClampReport {
@@ -24,6 +25,8 @@ export interface PushContext {
 	transport: Transport;
 	outbox: Outbox;
 	replica: Replica;
+	/** Where ops answered superseded are remembered (lost.ts). */
+	storage: Storage;
 	log: Log;
 	now(): number;
 	/** Folds a stamp from the server into the device's clock. */
@@ -114,6 +117,7 @@ async function settle(
 	}
 	const answered: OpResult[] = [];
 	const folded: Op[] = [];
+	const superseded: Op[] = [];
 	const records: Change[] = [];
 	const unanswered: string[] = [];
 	for (const op of ops) {
@@ -130,6 +134,7 @@ async function settle(
 		}
 		ctx.receive({ op: stamp });
 		if (r.status !== 'rejected') folded.push(stamp === op.stamp ? op : { ...op, stamp });
+		if (r.status === 'superseded') superseded.push(stamp === op.stamp ? op : { ...op, stamp });
 		if (r.record && typeof r.record.id === 'string' && r.record.stamps) {
 			ctx.receive(r.record.stamps);
 			records.push({ collection: op.collection as SyncedCollection, record: r.record });
@@ -140,6 +145,8 @@ async function settle(
 	// (One replica write for both: the ops' effect, then the records as the server holds them.)
 	await ctx.replica.foldAcked(folded, at, records);
 	if (records.length > 0) ctx.onRecords(records);
+	// Its value lives nowhere else once settled: kept for a reset (lost.ts).
+	await rememberLost(ctx.storage, superseded, at);
 	await ctx.outbox.settle(answered);
 	if (unanswered.length > 0) {
 		ctx.log.warn(`sync: push answer skipped ${unanswered.length} op(s); they stay pending`);

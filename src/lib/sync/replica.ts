@@ -13,7 +13,11 @@
  */
 import { SCHEMAS } from '../domain/collections';
 import { applyOp, applyRemote } from './core/apply';
-import { maxStamp } from './core/stamp';
+import { maxStamp, parseStamp } from './core/stamp';
+import { getPath } from './core/paths';
+import { DELETED_PATH, ruleForPath } from './core/schema';
+import { jsonEqual } from './core/json';
+import { displacedEntry } from './lost';
 import type { Change, FieldPath, Op, Stamp, SyncedCollection, WireRecord } from './core/types';
 import { opPaths, type Outbox, type OutboxItem } from './outbox';
 import type { Storage } from './ports';
@@ -73,10 +77,13 @@ export class Replica {
 	#writes: Promise<unknown> = Promise.resolve();
 	#unsubscribe: () => void;
 	#closed = false;
+	/** This device's id: its values a colleague's edit displaces are kept (lost.ts). */
+	#device: string | null;
 
-	private constructor(storage: Storage, outbox: Outbox) {
+	private constructor(storage: Storage, outbox: Outbox, device: string | null) {
 		this.#storage = storage;
 		this.#outbox = outbox;
+		this.#device = device;
 		this.#unsubscribe = outbox.subscribe((c, id) => {
 			this.#overlays.delete(c + '/' + id);
 			this.#touch(c);
@@ -84,8 +91,8 @@ export class Replica {
 	}
 
 	/** Loads server state from storage; overlays replay `outbox` lazily on read. */
-	static async open(storage: Storage, outbox: Outbox): Promise<Replica> {
-		const replica = new Replica(storage, outbox);
+	static async open(storage: Storage, outbox: Outbox, device?: string): Promise<Replica> {
+		const replica = new Replica(storage, outbox, device ?? null);
 		for (const [key, stored] of await readAll<StoredRecord>(storage, REPLICA_PREFIX)) {
 			const [collection] = key.slice(REPLICA_PREFIX.length).split('/') as [SyncedCollection];
 			if (!stored || !stored.record || !(collection in SCHEMAS)) continue;
@@ -208,7 +215,7 @@ export class Replica {
 	 * answer). Resolves once they are durable. Returns the merged records.
 	 */
 	async applyServer(changes: readonly Change[], now: number): Promise<WireRecord[]> {
-		const writes = new Map<string, StoredRecord>();
+		const writes = new Map<string, unknown>();
 		const merged = this.#mergeServer(changes, now, writes);
 		if (writes.size > 0) await this.#write([...writes]);
 		return merged;
@@ -218,13 +225,14 @@ export class Replica {
 	#mergeServer(
 		changes: readonly Change[],
 		now: number,
-		writes: Map<string, StoredRecord>
+		writes: Map<string, unknown>
 	): WireRecord[] {
 		const merged: WireRecord[] = [];
 		for (const change of changes) {
 			const table = this.#table(change.collection);
 			const prev = table.get(change.record.id);
 			const record = applyRemote(prev?.record, change.record, SCHEMAS[change.collection]);
+			if (prev) this.#keepDisplaced(change.collection, prev.record, record, now, writes);
 			const stored: StoredRecord = { record, syncedAt: now };
 			table.set(record.id, stored);
 			this.#overlays.delete(change.collection + '/' + record.id);
@@ -235,6 +243,31 @@ export class Replica {
 		return merged;
 	}
 
+	// This device's lww values a colleague's value replaced (the server made the
+	// notice then): kept, in the same write, for a reset (lost.ts).
+	#keepDisplaced(
+		collection: SyncedCollection,
+		prev: WireRecord,
+		next: WireRecord,
+		now: number,
+		writes: Map<string, unknown>
+	): void {
+		const device = this.#device;
+		if (device === null) return;
+		const schema = SCHEMAS[collection];
+		for (const path of Object.keys(prev.stamps)) {
+			const mine = prev.stamps[path] as Stamp;
+			const theirs = next.stamps[path];
+			if (theirs === undefined || theirs <= mine || parseStamp(mine)?.device !== device) continue;
+			if (parseStamp(theirs)?.device === device || ruleForPath(schema, path) !== 'lww') continue;
+			if (path === DELETED_PATH) continue; // an undelete is left to the teacher (reset.ts)
+			const value = getPath(prev, path) ?? null;
+			if (jsonEqual(value, getPath(next, path) ?? null)) continue;
+			const [key, entry] = displacedEntry(collection, prev.id, path, value, mine, now);
+			writes.set(key, entry);
+		}
+	}
+
 	/**
 	 * Folds ops the server acknowledged into server state, as the server merged
 	 * them (`stamps` overrides an op's stamp when the server clamped it), so the
@@ -242,7 +275,7 @@ export class Replica {
 	 * merges the records the answer carried (`changes`). One storage write.
 	 */
 	async foldAcked(ops: readonly Op[], now: number, changes: readonly Change[] = []): Promise<void> {
-		const writes = new Map<string, StoredRecord>();
+		const writes = new Map<string, unknown>();
 		for (const op of ops) {
 			const table = this.#table(op.collection);
 			const prev = table.get(op.record);
@@ -263,10 +296,14 @@ export class Replica {
 	 * Resolves once they are durable.
 	 */
 	async replaceServer(changes: readonly Change[], now: number): Promise<void> {
-		const writes = new Map<string, StoredRecord>();
+		const writes = new Map<string, unknown>();
 		for (const change of changes) {
 			const record = applyRemote(undefined, change.record, SCHEMAS[change.collection]);
 			const stored: StoredRecord = { record, syncedAt: now };
+			// A value of this device the restored server holds under a colleague's
+			// later one: that edit may not have seen it (lost.ts decides at the reset's end).
+			const prev = this.#table(change.collection).get(record.id);
+			if (prev) this.#keepDisplaced(change.collection, prev.record, record, now, writes);
 			this.#table(change.collection).set(record.id, stored);
 			this.#overlays.delete(change.collection + '/' + record.id);
 			this.#touch(change.collection);
