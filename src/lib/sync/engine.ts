@@ -52,6 +52,7 @@ import type {
 import { loadPullState, markSeen, pullAll, type PullState } from './pull';
 import { pushOps, type ClampReport } from './push';
 import { Replica, type ChangedCollections, type SyncStatus } from './replica';
+import { loadLost } from './lost';
 import { rekeyResultsV2 } from './rekey';
 import { CLOCK_MAX_AHEAD_MS, PUSH_MAX_BYTES, PUSH_MAX_OPS } from './core/types';
 
@@ -162,6 +163,9 @@ export class SyncEngine implements SyncClient {
 		const { storage, log } = this.#o;
 		// Results queued or held under wire-v1 ids move to their v2 ids first (rekey.ts).
 		await rekeyResultsV2(storage, log);
+		// Lost values kept for a reset (lost.ts) expire with the server's receipts:
+		// dropped at each start, so they never pile up between restores.
+		await loadLost(storage, this.#o.clock.now());
 		this.#outbox = await Outbox.open(storage, { log });
 		this.#replica = await Replica.open(storage, this.#outbox, this.#o.device);
 		this.#pull = await loadPullState(storage);
