@@ -69,6 +69,8 @@ interface Sample {
 	painted: number;
 	/** event timeStamp → the capture listener ran: time the input waited for the main thread. */
 	queued: number;
+	/** Field mode: pointerup → painted (a tap's click comes after the finger lifts; ms). */
+	fromUp: number | null;
 }
 
 export function gridPageExists(): boolean {
@@ -99,6 +101,14 @@ function skipped(reason: string): WorkloadResult {
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 
+// Taps: CDP sends touchStart and touchEnd as two round trips, so pointerdown →
+// click includes that gap; pointerup → painted leaves it out.
+function fromUpNote(samples: Sample[]): string {
+	const up = samples.map((s) => s.fromUp).filter((v): v is number => v !== null);
+	if (up.length === 0) return '';
+	return `; pointerup → painted p50 ${percentile(up, 50)}, p95 ${percentile(up, 95)}, max ${Math.max(...up)}`;
+}
+
 /** The table rows of one view at one CPU rate, against issue 15's targets. */
 function rowsFor(view: View, rate: number, samples: Sample[]): Row[] {
 	const changed = samples.map((s) => s.changed);
@@ -115,7 +125,7 @@ function rowsFor(view: View, rate: number, samples: Sample[]): Row[] {
 			ours: percentile(changed, 95),
 			target: 'info',
 			met: null,
-			note: `p50 ${percentile(changed, 50)}, max ${Math.max(...changed)}; input queued p95 ${percentile(queued, 95)}, max ${Math.max(...queued)}`
+			note: `p50 ${percentile(changed, 50)}, max ${Math.max(...changed)}; input queued p95 ${percentile(queued, 95)}, max ${Math.max(...queued)}${fromUpNote(samples)}`
 		},
 		{
 			workload: label,
@@ -173,6 +183,7 @@ export async function localEditWorkload(ctx: BenchContext): Promise<WorkloadResu
 				samples[`${key}-changed`] = got.map((s) => s.changed);
 				samples[`${key}-painted`] = got.map((s) => s.painted);
 				samples[`${key}-queued`] = got.map((s) => s.queued);
+				if (view === 'field') samples[`${key}-fromUp`] = got.map((s) => s.fromUp ?? Number.NaN);
 				const painted = got.map((s) => s.painted);
 				medians[`${key}-painted-p50`] = percentile(painted, 50);
 				medians[`${key}-painted-p95`] = percentile(painted, 95);
@@ -211,7 +222,7 @@ export async function localEditWorkload(ctx: BenchContext): Promise<WorkloadResu
 }
 
 /** Signs teacher A in on a new device and opens the view; the tab leads sync once it returns. */
-async function openView(
+export async function openView(
 	browser: Browser,
 	baseURL: string,
 	view: View
@@ -247,7 +258,7 @@ async function openView(
 }
 
 /** `edits` edits through real CDP input, each timed inside the page. */
-async function measure(page: Page, view: View, edits: number): Promise<Sample[]> {
+export async function measure(page: Page, view: View, edits: number): Promise<Sample[]> {
 	const out: Sample[] = [];
 	for (let i = 0; i < edits; i++) {
 		const at = await page.evaluate(armEdit, { view, i });
@@ -256,7 +267,12 @@ async function measure(page: Page, view: View, edits: number): Promise<Sample[]>
 		const s = await page.evaluate(
 			() => (window as unknown as { __benchEdit: Promise<Sample> }).__benchEdit
 		);
-		out.push({ changed: round(s.changed), painted: round(s.painted), queued: round(s.queued) });
+		out.push({
+			changed: round(s.changed),
+			painted: round(s.painted),
+			queued: round(s.queued),
+			fromUp: s.fromUp === null ? null : round(s.fromUp)
+		});
 		await page.waitForTimeout(GAP_MS);
 	}
 	return out;
@@ -264,8 +280,19 @@ async function measure(page: Page, view: View, edits: number): Promise<Sample[]>
 
 /** Runs in the page once: a capture listener on window notes each input's timeStamp. */
 function installProbe(): void {
-	const w = window as unknown as { __benchInput: { stamp: number; ran: number } | null };
+	const w = window as unknown as {
+		__benchInput: { stamp: number; ran: number } | null;
+		__benchUp: number | null;
+	};
 	w.__benchInput = null;
+	w.__benchUp = null;
+	window.addEventListener(
+		'pointerup',
+		(e) => {
+			if (w.__benchUp === null) w.__benchUp = e.timeStamp;
+		},
+		{ capture: true }
+	);
 	const note = (e: Event): void => {
 		if (w.__benchInput === null) w.__benchInput = { stamp: e.timeStamp, ran: performance.now() };
 	};
@@ -281,6 +308,7 @@ function installProbe(): void {
 function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: number } {
 	const w = window as unknown as {
 		__benchInput: { stamp: number; ran: number } | null;
+		__benchUp: number | null;
 		__benchEdit: Promise<unknown>;
 	};
 	let selector: string;
@@ -300,6 +328,7 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 	if (o.view === 'field') el.scrollIntoView({ block: 'center' });
 	const before = el.getAttribute(attr);
 	w.__benchInput = null;
+	w.__benchUp = null;
 	w.__benchEdit = new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			observer.disconnect();
@@ -323,7 +352,8 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 					resolve({
 						changed: changedAt - input.stamp,
 						painted: paintedAt - input.stamp,
-						queued: input.ran - input.stamp
+						queued: input.ran - input.stamp,
+						fromUp: w.__benchUp === null ? null : paintedAt - w.__benchUp
 					});
 				};
 				ch.port2.postMessage(0);
