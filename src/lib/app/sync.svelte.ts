@@ -7,11 +7,6 @@
  * Reads are tracked per collection: a tick in the grid (a `results` change)
  * re-runs what reads results, not the class list, the assessments or the
  * roll, so an edit shows within a frame.
- *
- * The sync loop's own notifications (ops sent, answers folded in, the
- * realtime echo, phase changes) are merged and delivered when the tab is idle
- * (notify.ts), so they do not queue re-renders in front of the next key or
- * tap; a notification while a local write is under way is delivered at once.
  */
 import { createSubscriber } from 'svelte/reactivity';
 import type { FieldPath, Json, SyncedCollection, WireRecord } from '$lib/sync/core/types';
@@ -23,7 +18,6 @@ import {
 import type { EditResult, SyncSnapshot } from '$lib/sync/client';
 import type { ChangedCollections, SyncStatus } from '$lib/sync/replica';
 import { pb } from '$lib/pocketbase';
-import { NotifyScheduler } from './notify';
 
 const NOT_STARTED: SyncStatus = { status: 'synced', syncedAt: null };
 
@@ -50,9 +44,6 @@ class AppSync {
 	// The engine's state (phase, counts…), and the records of each collection.
 	#state = new Signal();
 	#collections = new Map<SyncedCollection, Signal>();
-	#scheduler = new NotifyScheduler((changed) => this.#notify(changed));
-	// Local writes (edit, remove, fix, discard) handed to the engine and not yet settled.
-	#local = 0;
 	/** Whether the browser agreed to keep our storage (asked on the first save). */
 	persist = $state<PersistState>('unknown');
 	/** Edits handed to the engine but not yet written to the device (milliseconds). */
@@ -105,9 +96,7 @@ class AppSync {
 				await client.close();
 				return;
 			}
-			this.#unsubClient = client.subscribe((changed) =>
-				this.#scheduler.notify(changed, this.#local > 0)
-			);
+			this.#unsubClient = client.subscribe((changed) => this.#notify(changed));
 			this.#client = client;
 			this.startError = null;
 			void navigator.storage?.persisted?.().then((p) => {
@@ -127,7 +116,6 @@ class AppSync {
 		this.#client = null;
 		this.#userId = null;
 		this.#starting = null;
-		this.#scheduler.cancel();
 		if (client) await client.close();
 		this.#notify(null);
 	}
@@ -158,7 +146,7 @@ class AppSync {
 		const client = this.#requireClient();
 		this.saving++;
 		try {
-			const result = await this.#locally(() => client.edit(collection, id, fields));
+			const result = await client.edit(collection, id, fields);
 			if (result.ok) this.#askToPersistOnce();
 			return result;
 		} finally {
@@ -167,31 +155,15 @@ class AppSync {
 	}
 
 	remove(collection: SyncedCollection, id: string): Promise<EditResult> {
-		const client = this.#requireClient();
-		return this.#locally(() => client.remove(collection, id));
+		return this.#requireClient().remove(collection, id);
 	}
 
 	fix(opId: string, value: Json, path?: FieldPath): Promise<EditResult> {
-		const client = this.#requireClient();
-		return this.#locally(() => client.fix(opId, value, path));
+		return this.#requireClient().fix(opId, value, path);
 	}
 
 	discard(opId: string): Promise<boolean> {
-		const client = this.#requireClient();
-		return this.#locally(() => client.discard(opId));
-	}
-
-	// While a local write is under way, the engine's notifications (the write
-	// showing) reach the page at once, with anything the sync loop had waiting.
-	async #locally<T>(write: () => Promise<T>): Promise<T> {
-		this.#local++;
-		try {
-			return await write();
-		} finally {
-			this.#local--;
-			// What the write changed shows now, not after the next idle moment.
-			this.#scheduler.flush();
-		}
+		return this.#requireClient().discard(opId);
 	}
 
 	syncNow(): Promise<void> {
