@@ -49,6 +49,27 @@ describe('Replica', () => {
 		});
 	});
 
+	it('does not name a collection when server state repeats what it holds (the realtime echo of a push answer)', async () => {
+		const { storage, outbox, replica } = await openBoth();
+		const rec = serverResult({ values: { a: 1 } }, { 'values.a': st(1, 'dev_other') });
+		await replica.applyServer([{ collection: 'results', record: rec }], T0);
+		expect([...replica.takeChanged()]).toEqual(['results']);
+		const seen = replica.get('results', RESULT);
+		// The same record again (a copy, as a realtime event carries it): nothing to re-render…
+		await replica.applyServer([{ collection: 'results', record: structuredClone(rec) }], T0 + 5);
+		expect([...replica.takeChanged()]).toEqual([]);
+		expect(replica.get('results', RESULT)).toBe(seen);
+		// …but it was received now: the status says so, and storage keeps it.
+		expect(replica.status('results', RESULT).syncedAt).toBe(T0 + 5);
+		const reopened = await Replica.open(storage, outbox);
+		expect(reopened.status('results', RESULT).syncedAt).toBe(T0 + 5);
+		// A real change still names it.
+		const next = serverResult({ values: { a: 2 } }, { 'values.a': st(2, 'dev_other') }, 6);
+		await replica.applyServer([{ collection: 'results', record: next }], T0 + 6);
+		expect([...replica.takeChanged()]).toEqual(['results']);
+		expect(replica.get('results', RESULT)?.['values']).toEqual({ a: 2 });
+	});
+
 	it('shows server state with pending edits laid over it, merged as the server would', async () => {
 		const { outbox, replica } = await openBoth();
 		await replica.applyServer(

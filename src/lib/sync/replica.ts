@@ -18,7 +18,15 @@ import { getPath } from './core/paths';
 import { DELETED_PATH, ruleForPath } from './core/schema';
 import { jsonEqual } from './core/json';
 import { displacedEntry } from './lost';
-import type { Change, FieldPath, Op, Stamp, SyncedCollection, WireRecord } from './core/types';
+import type {
+	Change,
+	FieldPath,
+	Json,
+	Op,
+	Stamp,
+	SyncedCollection,
+	WireRecord
+} from './core/types';
 import { opPaths, type Outbox, type OutboxItem } from './outbox';
 import type { Storage } from './ports';
 import { readAll } from './storage/read-all';
@@ -222,6 +230,9 @@ export class Replica {
 	}
 
 	// Merges in memory; the storage write of each record (the last state, once) goes to `writes`.
+	// A record that comes back as it is held (the realtime echo of a push answer,
+	// a pull page repeating it) gets its new syncedAt but names no collection:
+	// nothing a page shows changed, so nothing re-renders (issue 15).
 	#mergeServer(
 		changes: readonly Change[],
 		now: number,
@@ -233,12 +244,16 @@ export class Replica {
 			const prev = table.get(change.record.id);
 			const record = applyRemote(prev?.record, change.record, SCHEMAS[change.collection]);
 			if (prev) this.#keepDisplaced(change.collection, prev.record, record, now, writes);
-			const stored: StoredRecord = { record, syncedAt: now };
+			const same =
+				prev !== undefined && jsonEqual(prev.record as unknown as Json, record as unknown as Json);
+			const stored: StoredRecord = { record: same ? prev.record : record, syncedAt: now };
 			table.set(record.id, stored);
-			this.#overlays.delete(change.collection + '/' + record.id);
-			this.#touch(change.collection);
+			if (!same) {
+				this.#overlays.delete(change.collection + '/' + record.id);
+				this.#touch(change.collection);
+			}
 			writes.set(storageKey(change.collection, record.id), stored);
-			merged.push(record);
+			merged.push(stored.record);
 		}
 		return merged;
 	}
