@@ -148,7 +148,9 @@ export function applyOp(
 	ctx: ApplyOpContext = {}
 ): ApplyOpResult {
 	const draft: Draft =
-		ctx.owned === true && record ? { rec: record, own: new Set() } : draftOf(record ?? emptyRecord(op.record));
+		ctx.owned === true && record
+			? { rec: record, own: new Set() }
+			: draftOf(record ?? emptyRecord(op.record));
 	const rec = draft.rec;
 	// Whether some path took a new value or stamp; when none did, the records
 	// are compared as canonical text below (the exact test, rarely needed).

@@ -16,7 +16,13 @@
 import { applyOp, setServerFields, type Loser } from '../core/apply';
 import { isJsonObject, jsonEqual } from '../core/json';
 import { isRecordId, resultIdOfKey, resultKey } from '../core/ids';
-import { clampThroughHlc, hlcNow, isClientDeviceId, parseStamp, type HlcState } from '../core/stamp';
+import {
+	clampThroughHlc,
+	hlcNow,
+	isClientDeviceId,
+	parseStamp,
+	type HlcState
+} from '../core/stamp';
 import {
 	CLOCK_MAX_AHEAD_MS,
 	PUSH_MAX_BYTES,
@@ -37,34 +43,68 @@ import type { Actor, AuditEntry, HandlerAnswer, LiveAttempt, Receipt, ServerStor
 /** The device id the server stamps its own writes with. */
 export const SERVER_DEVICE = 'server';
 
-const fail = (status: number, message: string): HandlerAnswer => ({ status, body: { status, message } });
+const fail = (status: number, message: string): HandlerAnswer => ({
+	status,
+	body: { status, message }
+});
 
 /** Checks the envelope; a bad envelope refuses the whole request, changing nothing. */
-function checkEnvelope(body: unknown, bytes: number): HandlerAnswer | { device: string; ops: unknown[] } {
-	if (bytes > PUSH_MAX_BYTES) return fail(413, `A push may carry at most ${PUSH_MAX_BYTES} bytes; send fewer changes at a time.`);
-	if (!isJsonObject(body)) return fail(400, 'The request body must be a JSON object with "device" and "ops".');
+function checkEnvelope(
+	body: unknown,
+	bytes: number
+): HandlerAnswer | { device: string; ops: unknown[] } {
+	if (bytes > PUSH_MAX_BYTES)
+		return fail(
+			413,
+			`A push may carry at most ${PUSH_MAX_BYTES} bytes; send fewer changes at a time.`
+		);
+	if (!isJsonObject(body))
+		return fail(400, 'The request body must be a JSON object with "device" and "ops".');
 	// Absent means 1. Version 1 addressed results without their class; its ops cannot be applied safely.
 	const v = body['v'] === undefined ? 1 : body['v'];
 	if (v !== WIRE_VERSION) {
-		return fail(426, 'This version of Markbook cannot sync with the school server. Update the app; your unsynced edits stay on this device.');
+		return fail(
+			426,
+			'This version of Markbook cannot sync with the school server. Update the app; your unsynced edits stay on this device.'
+		);
 	}
-	if (!isClientDeviceId(body['device'])) return fail(400, '"device" must be the device id (letters, digits, _ and -), and not one the server uses (server, rest-api, admin-ui…).');
+	if (!isClientDeviceId(body['device']))
+		return fail(
+			400,
+			'"device" must be the device id (letters, digits, _ and -), and not one the server uses (server, rest-api, admin-ui…).'
+		);
 	const ops = body['ops'];
 	if (!Array.isArray(ops)) return fail(400, '"ops" must be an array of changes.');
-	if (ops.length > PUSH_MAX_OPS) return fail(413, `A push may carry at most ${PUSH_MAX_OPS} changes; this one has ${ops.length}.`);
+	if (ops.length > PUSH_MAX_OPS)
+		return fail(
+			413,
+			`A push may carry at most ${PUSH_MAX_OPS} changes; this one has ${ops.length}.`
+		);
 	return { device: body['device'], ops };
 }
 
-export function handlePush(body: unknown, bytes: number, actor: Actor, store: ServerStore): HandlerAnswer {
+export function handlePush(
+	body: unknown,
+	bytes: number,
+	actor: Actor,
+	store: ServerStore
+): HandlerAnswer {
 	const envelope = checkEnvelope(body, bytes);
 	if ('status' in envelope) return envelope;
 	const { device, ops } = envelope;
 
 	const row = store.getDevice(device);
 	if (!row) store.registerDevice(device, actor.id);
-	else if (row.user !== actor.id) return fail(403, 'This device is registered to another teacher. Sign in as them, or ask the office.');
+	else if (row.user !== actor.id)
+		return fail(
+			403,
+			'This device is registered to another teacher. Sign in as them, or ask the office.'
+		);
 	else if (!row.active) {
-		return fail(403, 'This device has been deactivated. Its unsynced edits stay on it; ask the school office to reactivate it.');
+		return fail(
+			403,
+			'This device has been deactivated. Its unsynced edits stay on it; ask the school office to reactivate it.'
+		);
 	}
 
 	const ctx: PushContext = {
@@ -85,7 +125,10 @@ export function handlePush(body: unknown, bytes: number, actor: Actor, store: Se
 	for (const a of ctx.audits) store.addAudit(a);
 	store.saveHlc(ctx.hlc);
 	store.touchDevice(device, {});
-	return { status: 200, body: { results, cursor: store.currentSeq(), serverTime: store.now(), epoch: store.epoch() } };
+	return {
+		status: 200,
+		body: { results, cursor: store.currentSeq(), serverTime: store.now(), epoch: store.epoch() }
+	};
 }
 
 interface PushContext {
@@ -175,7 +218,8 @@ function pushOne(raw: unknown, ctx: PushContext): OpResult {
 			result: withoutRecord(result)
 		});
 	}
-	if (result.record) ctx.answers.push({ result, key: keyOf((raw as Op).collection, (raw as Op).record) });
+	if (result.record)
+		ctx.answers.push({ result, key: keyOf((raw as Op).collection, (raw as Op).record) });
 	return result;
 }
 
@@ -189,12 +233,24 @@ function pushOne(raw: unknown, ctx: PushContext): OpResult {
  * replay names the record the receipt was for and the caller may still read
  * it, so a replay with another `collection`/`record` reads nothing.
  */
-function replay(raw: { [key: string]: unknown }, opId: string, receipt: Receipt, ctx: PushContext): OpResult {
+function replay(
+	raw: { [key: string]: unknown },
+	opId: string,
+	receipt: Receipt,
+	ctx: PushContext
+): OpResult {
 	if (receipt.user !== ctx.actor.id || receipt.device !== ctx.device) {
-		return reject(opId, 'op_id_taken', 'Another device already sent a change under this id. Discard this change and make it again.');
+		return reject(
+			opId,
+			'op_id_taken',
+			'Another device already sent a change under this id. Discard this change and make it again.'
+		);
 	}
 	const first = receipt.result;
-	const result: OpResult = { id: opId, status: first.status === 'applied' ? 'duplicate' : first.status };
+	const result: OpResult = {
+		id: opId,
+		status: first.status === 'applied' ? 'duplicate' : first.status
+	};
 	if (first.code !== undefined) result.code = first.code;
 	if (first.reason !== undefined) result.reason = first.reason;
 	if (first.clamped !== undefined) result.clamped = first.clamped;
@@ -208,13 +264,19 @@ function replay(raw: { [key: string]: unknown }, opId: string, receipt: Receipt,
 		record === receipt.record
 	) {
 		const rec = current(ctx, collection, record);
-		if (rec && mayRead(collection, rec, ctx.actor, ctx.store)) ctx.answers.push({ result, key: keyOf(collection, record) });
+		if (rec && mayRead(collection, rec, ctx.actor, ctx.store))
+			ctx.answers.push({ result, key: keyOf(collection, record) });
 	}
 	return result;
 }
 
 /** Whether `actor` may read a record (the pull scope of pb_hooks/sync/store.js). */
-function mayRead(collection: SyncedCollection, rec: WireRecord, actor: Actor, store: ServerStore): boolean {
+function mayRead(
+	collection: SyncedCollection,
+	rec: WireRecord,
+	actor: Actor,
+	store: ServerStore
+): boolean {
 	if (collection === 'conflicts') return rec['user'] === actor.id;
 	if (actor.role === 'coordinator') return true;
 	switch (collection) {
@@ -248,7 +310,12 @@ function finish(ctx: PushContext): void {
 		} else if (t.collection === 'attempts') {
 			students.push(str(rec['student']));
 			// A new (or withdrawn) attempt changes its class's result's best time, if the result exists.
-			const id = ctx.resultId(str(rec['student']), str(rec['class']), str(rec['assessment']), str(rec['period']));
+			const id = ctx.resultId(
+				str(rec['student']),
+				str(rec['class']),
+				str(rec['assessment']),
+				str(rec['period'])
+			);
 			if (!ctx.touched.has(keyOf('results', id)) && rederive.indexOf(id) < 0) rederive.push(id);
 		}
 	});
@@ -266,7 +333,8 @@ function finish(ctx: PushContext): void {
 		const moved = DERIVED.filter((path, i) => !jsonEqual(before[i] ?? null, valueOf(next, path)));
 		if (t) {
 			const audit = ctx.audits[t.audit] as AuditEntry;
-			for (const path of moved) audit.changes[path] = [before[DERIVED.indexOf(path)] ?? null, valueOf(next, path)];
+			for (const path of moved)
+				audit.changes[path] = [before[DERIVED.indexOf(path)] ?? null, valueOf(next, path)];
 		} else if (moved.length === 0) continue;
 		else ctx.touched.set(key, { collection: 'results', id, audit: -1 });
 		ctx.records.set(key, next);
@@ -299,15 +367,22 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 	// Load what validation needs from the database; validateOp then checks
 	// everything (its first checks repeat these, with a teacher's words).
 	const op = raw as unknown as Op;
-	const addressable = isJsonObject(raw) && isSyncedCollection(op.collection) && isRecordId(op.record);
+	const addressable =
+		isJsonObject(raw) && isSyncedCollection(op.collection) && isRecordId(op.record);
 	if (!addressable) {
 		const shape = validateOp(raw, { device });
-		return shape.ok ? reject(opIdOf(raw), 'malformed', 'The change could not be read.') : reject(opIdOf(raw), shape.code, shape.reason);
+		return shape.ok
+			? reject(opIdOf(raw), 'malformed', 'The change could not be read.')
+			: reject(opIdOf(raw), shape.code, shape.reason);
 	}
 	const existing = current(ctx, op.collection, op.record);
 	// A record of a class the teacher does not teach is refused before validation,
 	// whose answers (immutable_field…) would show what that record holds.
-	if (existing && CLASS_RECORDS.indexOf(op.collection) >= 0 && !store.teaches(actor.id, str(existing['class']))) {
+	if (
+		existing &&
+		CLASS_RECORDS.indexOf(op.collection) >= 0 &&
+		!store.teaches(actor.id, str(existing['class']))
+	) {
 		return reject(op.id, NOT_YOUR_CLASS.code, NOT_YOUR_CLASS.reason);
 	}
 	const assessment = assessmentFor(op, existing, ctx);
@@ -340,10 +415,19 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 	const paths = Object.keys(fields);
 	if (op.delete === true && paths.indexOf('deleted') < 0) paths.push('deleted');
 	const before = existing ? snapshot(existing, paths) : null;
-	const clampedOp: Op = { id: op.id, collection: op.collection, record: op.record, fields, stamp: clamp.stamp, base: op.base ?? {} };
+	const clampedOp: Op = {
+		id: op.id,
+		collection: op.collection,
+		record: op.record,
+		fields,
+		stamp: clamp.stamp,
+		base: op.base ?? {}
+	};
 	if (op.delete !== undefined) clampedOp.delete = op.delete;
 	const merged = applyOp(existing ?? undefined, clampedOp, schema, { canonical: false, owned });
-	const refused = Object.keys(merged.fieldOutcomes).filter((p) => merged.fieldOutcomes[p] === 'refused');
+	const refused = Object.keys(merged.fieldOutcomes).filter(
+		(p) => merged.fieldOutcomes[p] === 'refused'
+	);
 	if (refused.length > 0) {
 		return reject(op.id, 'immutable', `${refused.join(', ')} cannot be changed once recorded.`);
 	}
@@ -359,10 +443,17 @@ function decide(raw: unknown, ctx: PushContext): OpResult {
 	if (merged.changed) {
 		ctx.records.set(key, record);
 		ctx.audits.push(auditOf(op, paths, before, record, actor.id, device, merged.losers.length > 0));
-		ctx.touched.set(key, { collection: op.collection, id: op.record, audit: ctx.audits.length - 1 });
+		ctx.touched.set(key, {
+			collection: op.collection,
+			id: op.record,
+			audit: ctx.audits.length - 1
+		});
 	}
 
-	const status = outcomes.indexOf('applied') < 0 && outcomes.indexOf('superseded') >= 0 ? 'superseded' : 'applied';
+	const status =
+		outcomes.indexOf('applied') < 0 && outcomes.indexOf('superseded') >= 0
+			? 'superseded'
+			: 'applied';
 	const result: OpResult = { id: op.id, status, record };
 	if (clamp.clamped) result.clamped = { from: op.stamp, to: clamp.stamp };
 	return result;
@@ -379,25 +470,52 @@ function opIdOf(raw: unknown): string {
  */
 function deletedParent(op: Op, existing: WireRecord | null, ctx: PushContext): Denial | null {
 	if (op.collection !== 'results' && op.collection !== 'attempts') return null;
-	const assessment = ctx.store.getAssessment(str(existing?.['assessment'] ?? op.fields['assessment']));
+	const assessment = ctx.store.getAssessment(
+		str(existing?.['assessment'] ?? op.fields['assessment'])
+	);
 	if (assessment && assessment['deleted'] === true) {
-		return { code: 'assessment_deleted', reason: 'The school office deleted this assessment, so it takes no more results. Discard this change, or ask the office to restore the assessment.' };
+		return {
+			code: 'assessment_deleted',
+			reason:
+				'The school office deleted this assessment, so it takes no more results. Discard this change, or ask the office to restore the assessment.'
+		};
 	}
 	const period = current(ctx, 'periods', str(existing?.['period'] ?? op.fields['period']));
 	if (period && period.deleted === true) {
-		return { code: 'period_deleted', reason: 'The school office deleted this term, so it takes no more results. Discard this change, or ask the office to restore the term.' };
+		return {
+			code: 'period_deleted',
+			reason:
+				'The school office deleted this term, so it takes no more results. Discard this change, or ask the office to restore the term.'
+		};
 	}
 	return null;
 }
 
-type AssessmentLookup = { ok: true; assessment: Assessment } | { ok: false; code: string; reason: string };
+type AssessmentLookup =
+	| { ok: true; assessment: Assessment }
+	| { ok: false; code: string; reason: string };
 
 /** The assessment a result's or attempt's values are checked against. */
-function assessmentFor(op: Op, existing: WireRecord | null, ctx: PushContext): AssessmentLookup | null {
+function assessmentFor(
+	op: Op,
+	existing: WireRecord | null,
+	ctx: PushContext
+): AssessmentLookup | null {
 	if (op.collection !== 'results' && op.collection !== 'attempts') return null;
 	const id = existing?.['assessment'] ?? op.fields['assessment'];
-	if (typeof id !== 'string' || id === '') return { ok: false, code: 'missing_key', reason: 'The change does not say which assessment it belongs to.' };
-	return assessmentById(id, ctx) ?? { ok: false, code: 'unknown_assessment', reason: 'That assessment does not exist on the school server.' };
+	if (typeof id !== 'string' || id === '')
+		return {
+			ok: false,
+			code: 'missing_key',
+			reason: 'The change does not say which assessment it belongs to.'
+		};
+	return (
+		assessmentById(id, ctx) ?? {
+			ok: false,
+			code: 'unknown_assessment',
+			reason: 'That assessment does not exist on the school server.'
+		}
+	);
 }
 
 /** An assessment, parsed once per request; null when it does not exist. */
@@ -406,7 +524,11 @@ function assessmentById(id: string, ctx: PushContext): AssessmentLookup | null {
 	if (lookup === undefined) {
 		const raw = ctx.store.getAssessment(id);
 		const parsed = raw ? parseAssessment(raw) : null;
-		lookup = !parsed ? null : parsed.ok ? parsed : { ok: false, code: parsed.code, reason: parsed.reason };
+		lookup = !parsed
+			? null
+			: parsed.ok
+				? parsed
+				: { ok: false, code: parsed.code, reason: parsed.reason };
 		ctx.assessments.set(id, lookup);
 	}
 	return lookup;
@@ -417,10 +539,16 @@ interface Denial {
 	reason: string;
 }
 
-const UNKNOWN_PERIOD: Denial = { code: 'unknown_period', reason: 'That term or period does not exist on the school server.' };
+const UNKNOWN_PERIOD: Denial = {
+	code: 'unknown_period',
+	reason: 'That term or period does not exist on the school server.'
+};
 /** Collections whose records belong to one class (`class`): only its teachers write them. */
 const CLASS_RECORDS: readonly SyncedCollection[] = ['results', 'attempts', 'observations'];
-const NOT_YOUR_CLASS: Denial = { code: 'not_your_class', reason: 'You do not teach this class, so you cannot record results for it.' };
+const NOT_YOUR_CLASS: Denial = {
+	code: 'not_your_class',
+	reason: 'You do not teach this class, so you cannot record results for it.'
+};
 
 /** Who may write what; mirrors the API rules in pb_migrations. May fill in `by`. */
 function authorize(
@@ -446,7 +574,10 @@ function authorize(
 					return { code: 'not_in_class', reason: 'That student is not in this class.' };
 				}
 				if (recordId !== ctx.resultId(student, classId, pick('assessment'), pick('period'))) {
-					return { code: 'bad_record_id', reason: 'The result id does not match its student, class, assessment and period.' };
+					return {
+						code: 'bad_record_id',
+						reason: 'The result id does not match its student, class, assessment and period.'
+					};
 				}
 				// Records are written with SQL, not PocketBase's save: relations are checked here.
 				if (!current(ctx, 'periods', pick('period'))) return UNKNOWN_PERIOD;
@@ -461,7 +592,10 @@ function authorize(
 			}
 			// Only its author removes or changes a note (the office does in the admin UI).
 			if (existing && existing['by'] !== actor.id) {
-				return { code: 'not_author', reason: 'Only the teacher who wrote this note can remove it.' };
+				return {
+					code: 'not_author',
+					reason: 'Only the teacher who wrote this note can remove it.'
+				};
 			}
 			return claimAuthor(fields, existing, actor);
 		}
@@ -484,15 +618,25 @@ function authorize(
 			}
 			return null;
 		default:
-			return { code: 'read_only', reason: `The school office manages ${collection} in the admin UI.` };
+			return {
+				code: 'read_only',
+				reason: `The school office manages ${collection} in the admin UI.`
+			};
 	}
 }
 
 /** A new attempt or observation is by the signed-in teacher, whatever the device says. */
-function claimAuthor(fields: Record<string, Json>, existing: WireRecord | null, actor: Actor): Denial | null {
+function claimAuthor(
+	fields: Record<string, Json>,
+	existing: WireRecord | null,
+	actor: Actor
+): Denial | null {
 	if (existing) return null;
 	if (fields['by'] !== undefined && fields['by'] !== actor.id) {
-		return { code: 'wrong_author', reason: 'A note or attempt can only be recorded in your own name.' };
+		return {
+			code: 'wrong_author',
+			reason: 'A note or attempt can only be recorded in your own name.'
+		};
 	}
 	fields['by'] = actor.id;
 	return null;
@@ -505,17 +649,38 @@ function serverStamp(ctx: PushContext): string {
 }
 
 /** Recomputes total, level and best_time of a result (`owned`: in place). */
-function derive(record: WireRecord, assessment: Assessment, ctx: PushContext, owned: boolean): WireRecord {
-	const values = isJsonObject(record['values']) ? (record['values'] as { [key: string]: Json }) : null;
-	const seconds = attemptSeconds(str(record['student']), str(record['class']), assessment.id, str(record['period']), ctx);
+function derive(
+	record: WireRecord,
+	assessment: Assessment,
+	ctx: PushContext,
+	owned: boolean
+): WireRecord {
+	const values = isJsonObject(record['values'])
+		? (record['values'] as { [key: string]: Json })
+		: null;
+	const seconds = attemptSeconds(
+		str(record['student']),
+		str(record['class']),
+		assessment.id,
+		str(record['period']),
+		ctx
+	);
 	const derived = deriveResult(assessment, values, seconds);
 	const fields = { total: derived.total, level: derived.level, best_time: derived.best_time };
 	return setServerFields(record, fields, serverStamp(ctx), { canonical: false, owned });
 }
 
 /** Seconds of the live attempts of a result's key (its class's only): the stored ones, as this batch left them. */
-function attemptSeconds(student: string, cls: string, assessment: string, period: string, ctx: PushContext): number[] {
-	const live: LiveAttempt[] = ctx.store.liveAttempts(student, cls, assessment, period).filter((a) => !ctx.touched.has(keyOf('attempts', a.id)));
+function attemptSeconds(
+	student: string,
+	cls: string,
+	assessment: string,
+	period: string,
+	ctx: PushContext
+): number[] {
+	const live: LiveAttempt[] = ctx.store
+		.liveAttempts(student, cls, assessment, period)
+		.filter((a) => !ctx.touched.has(keyOf('attempts', a.id)));
 	const seconds = live.map((a) => a.seconds);
 	if (!ctx.touchedAttempts) {
 		ctx.touchedAttempts = [];
@@ -525,7 +690,14 @@ function attemptSeconds(student: string, cls: string, assessment: string, period
 	}
 	ctx.touchedAttempts.forEach((key) => {
 		const a = ctx.records.get(key) as WireRecord;
-		if (a.deleted !== true && a['student'] === student && a['class'] === cls && a['assessment'] === assessment && a['period'] === period && typeof a['seconds'] === 'number') {
+		if (
+			a.deleted !== true &&
+			a['student'] === student &&
+			a['class'] === cls &&
+			a['assessment'] === assessment &&
+			a['period'] === period &&
+			typeof a['seconds'] === 'number'
+		) {
 			seconds.push(a['seconds']);
 		}
 	});
@@ -548,7 +720,16 @@ function notifyLosers(op: Op, losers: Loser[], ctx: PushContext): void {
 		if (!user) continue; // an edit made in the admin UI has nobody to notify
 		const winner = winnerDevice === SERVER_DEVICE ? '' : (store.userOfDevice(winnerDevice) ?? '');
 		store.addConflict(
-			{ user, collection: op.collection, record: op.record, field: loser.path, mine: loser.mine, theirs: loser.theirs, theirs_by: winner, at: store.now() },
+			{
+				user,
+				collection: op.collection,
+				record: op.record,
+				field: loser.path,
+				mine: loser.mine,
+				theirs: loser.theirs,
+				theirs_by: winner,
+				at: store.now()
+			},
 			store.nextSeq(),
 			serverStamp(ctx)
 		);
@@ -571,7 +752,15 @@ function snapshot(record: WireRecord, paths: string[]): Snapshot {
 }
 
 // An op changes the stamps of its own paths only, so those are all the audit looks at.
-function auditOf(op: Op, paths: string[], before: Snapshot | null, after: WireRecord, user: string, device: string, conflict: boolean): AuditEntry {
+function auditOf(
+	op: Op,
+	paths: string[],
+	before: Snapshot | null,
+	after: WireRecord,
+	user: string,
+	device: string,
+	conflict: boolean
+): AuditEntry {
 	const changes: Record<string, [Json, Json]> = {};
 	for (const path of paths.slice().sort()) {
 		const stamp = after.stamps[path];
@@ -594,5 +783,7 @@ function valueOf(record: WireRecord | null, path: string): Json {
 	const dot = path.indexOf('.');
 	if (dot < 0) return (record[path] ?? null) as Json;
 	const parent = record[path.slice(0, dot)];
-	return isJsonObject(parent) ? ((parent as { [k: string]: Json })[path.slice(dot + 1)] ?? null) : null;
+	return isJsonObject(parent)
+		? ((parent as { [k: string]: Json })[path.slice(dot + 1)] ?? null)
+		: null;
 }

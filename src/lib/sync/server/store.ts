@@ -82,7 +82,10 @@ export interface ServerStore {
 	getDevice(deviceId: string): DeviceRow | null;
 	registerDevice(deviceId: string, user: string): void;
 	/** Records that a device synced (last_sync_at, cursor). */
-	touchDevice(deviceId: string, fields: { cursor?: number; pending?: number; failed?: number }): void;
+	touchDevice(
+		deviceId: string,
+		fields: { cursor?: number; pending?: number; failed?: number }
+	): void;
 	/** The user a device belongs to, for conflict notices. */
 	userOfDevice(deviceId: string): string | null;
 
@@ -125,7 +128,12 @@ export interface ServerStore {
 	 * Records of one collection in the scope with seq > since, by seq, at most
 	 * `limit`. Tombstones included.
 	 */
-	changesSince(collection: SyncedCollection, since: number, limit: number, scope: Scope): WireRecord[];
+	changesSince(
+		collection: SyncedCollection,
+		since: number,
+		limit: number,
+		scope: Scope
+	): WireRecord[];
 	/**
 	 * Optional, faster: one pull page over every synced collection, as JSON text
 	 * the route sends as is (`[{ "collection", "record" }, …]`, at most `limit`,
