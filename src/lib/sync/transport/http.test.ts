@@ -76,11 +76,21 @@ describe('http transport', () => {
 		expect(calls).toEqual([
 			[
 				'/api/sync/push',
-				{ method: 'POST', body: { v: 1, device: 'dev_1', ops: [] }, requestKey: null }
+				{
+					method: 'POST',
+					body: { v: 1, device: 'dev_1', ops: [] },
+					requestKey: null,
+					signal: expect.any(AbortSignal)
+				}
 			],
 			[
 				'/api/sync/pull',
-				{ method: 'GET', query: { device: 'dev_1', since: 5, limit: 10 }, requestKey: null }
+				{
+					method: 'GET',
+					query: { device: 'dev_1', since: 5, limit: 10 },
+					requestKey: null,
+					signal: expect.any(AbortSignal)
+				}
 			]
 		]);
 		const got: unknown[] = [];
@@ -106,5 +116,24 @@ describe('http transport', () => {
 			{ collection: 'results', record: { id: 'r1', stamps: {}, seq: 3, deleted: false } }
 		]);
 		await unsub();
+	});
+
+	it('fails a request the server never answers as a network error, after its timeout', async () => {
+		const pb = {
+			// A stalled server: the request ends only when its signal aborts, as fetch does.
+			send: (_path: string, opts: { signal?: AbortSignal }) =>
+				new Promise((_resolve, reject) => {
+					opts.signal?.addEventListener('abort', () => reject(err(0, 'aborted', true)));
+				})
+		} as unknown as PocketBase;
+		const t = createHttpTransport(pb, {
+			device: 'dev_a',
+			timeoutMs: { push: 20, pull: 20, ping: 20 }
+		});
+		const started = Date.now();
+		await expect(t.push({ v: 2, device: 'dev_a', ops: [] })).rejects.toBeInstanceOf(NetworkError);
+		await expect(t.pull({ since: 0, limit: 10 })).rejects.toBeInstanceOf(NetworkError);
+		expect(await t.ping()).toBe(false);
+		expect(Date.now() - started).toBeLessThan(5_000);
 	});
 });

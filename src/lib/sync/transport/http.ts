@@ -32,7 +32,16 @@ export interface HttpTransportOptions {
 	/** Collections to follow in realtime (default: every synced collection). */
 	collections?: readonly SyncedCollection[];
 	log?: Log;
+	/**
+	 * How long a request may go unanswered before it fails as a network error
+	 * (and is retried): a half-open connection or a stalled server must not
+	 * hold the sync loop forever. Default REQUEST_TIMEOUT_MS.
+	 */
+	timeoutMs?: { push?: number; pull?: number; ping?: number };
 }
+
+/** Per request kind, ms: a 500-op push on a slow link takes seconds, a ping none. */
+export const REQUEST_TIMEOUT_MS = { push: 60_000, pull: 30_000, ping: 10_000 } as const;
 
 /** The changes of one sync-topic message that are well formed and followed. */
 export function changesOfMessage(
@@ -108,6 +117,9 @@ export function toWireRecord(record: RecordModel): WireRecord {
 /** A Transport speaking the wire contract through `pb`. */
 export function createHttpTransport(pb: PocketBase, options: HttpTransportOptions): Transport {
 	const collections = options.collections ?? SYNCED_COLLECTIONS;
+	const timeout = { ...REQUEST_TIMEOUT_MS, ...options.timeoutMs };
+	// A timed-out request aborts; the SDK reports it as an abort, which is a NetworkError.
+	const deadline = (kind: keyof typeof REQUEST_TIMEOUT_MS) => AbortSignal.timeout(timeout[kind]);
 	async function call<T>(fn: () => Promise<T>): Promise<T> {
 		try {
 			return await fn();
@@ -125,7 +137,8 @@ export function createHttpTransport(pb: PocketBase, options: HttpTransportOption
 					method: 'POST',
 					body,
 					...(epoch !== undefined ? { query: { epoch } } : {}),
-					requestKey: null
+					requestKey: null,
+					signal: deadline('push')
 				})
 			);
 		},
@@ -139,13 +152,14 @@ export function createHttpTransport(pb: PocketBase, options: HttpTransportOption
 						limit: params.limit,
 						...(params.epoch !== undefined ? { epoch: params.epoch } : {})
 					},
-					requestKey: null
+					requestKey: null,
+					signal: deadline('pull')
 				})
 			);
 		},
 		async ping(): Promise<boolean> {
 			try {
-				await pb.send('/api/health', { method: 'GET', requestKey: null });
+				await pb.send('/api/health', { method: 'GET', requestKey: null, signal: deadline('ping') });
 				return true;
 			} catch {
 				return false;
