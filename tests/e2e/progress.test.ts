@@ -1,0 +1,98 @@
+/**
+ * A child's progress across terms on the student report: a teacher records a
+ * skill in two terms through the sync API first, then the report's table
+ * shows each level under its own term, in words, and the other terms as not
+ * observed.
+ */
+import { DEMO_IDS, demoUser, expectAxeClean, office, screenshot, signIn, TABLET } from './helpers';
+import { expect, test } from './fixtures';
+import { resultId } from '../../src/lib/sync/core/ids';
+import { WIRE_VERSION } from '../../src/lib/sync/core/types';
+import { formatStamp } from '../../src/lib/sync/core/stamp';
+
+const HOP = (DEMO_IDS.assessments as Record<string, string>)['hop'] as string;
+const CLASS = DEMO_IDS.classes.teacherA;
+const STUDENT = DEMO_IDS.students[44] as string; // teacher A's own class; no other test records for them
+const { term1: TERM1, term2: TERM2, term3: TERM3, term4: TERM4 } = DEMO_IDS.periods;
+
+/** Teacher A records Hop for the child: one component missed in Term 1 (near mastery), all in Term 3. */
+async function recordHop(baseURL: string): Promise<void> {
+	const a = demoUser('teacherA');
+	const auth = await fetch(`${baseURL}/api/collections/users/auth-with-password`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ identity: a.email, password: a.password })
+	});
+	const { token } = (await auth.json()) as { token: string };
+	const skill = await office<{ components: { key: string }[] }>(
+		baseURL,
+		'GET',
+		`/api/collections/assessments/records/${HOP}`
+	);
+	const keys = skill.components.map((c) => c.key);
+	const device = `dev_progress_${Date.now()}`;
+	let n = 0;
+	const ops = [TERM1, TERM3].map((period) => ({
+		id: crypto.randomUUID(),
+		collection: 'results',
+		record: resultId(STUDENT, CLASS, HOP, period),
+		fields: {
+			student: STUDENT,
+			class: CLASS,
+			assessment: HOP,
+			period,
+			...Object.fromEntries(
+				keys.map((k, j) => [`values.${k}`, period === TERM1 && j === 0 ? 0 : 1])
+			)
+		},
+		stamp: formatStamp(Date.now(), ++n, device),
+		base: {}
+	}));
+	const res = await fetch(`${baseURL}/api/sync/push`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: token },
+		body: JSON.stringify({ v: WIRE_VERSION, device, ops })
+	});
+	const body = (await res.json()) as { results: { status: string }[] };
+	expect(body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+}
+
+test('the student report shows each skill’s level across the terms of the year', async ({
+	page,
+	baseURL
+}) => {
+	await recordHop(baseURL as string);
+	await page.setViewportSize({ width: 1024, height: 768 });
+	await signIn(page, demoUser('teacherA'));
+	await page.goto(`/classes/${CLASS}/students/${STUDENT}?p=${TERM2}`);
+
+	const table = page.getByRole('table', { name: 'Progress across terms' });
+	await expect(table).toBeVisible();
+	const head = table.getByRole('row').first().getByRole('columnheader');
+	await expect(head).toHaveText([
+		'Skill',
+		'Term 1 2026',
+		'Term 2 2026',
+		'Term 3 2026',
+		'Term 4 2026'
+	]);
+	const row = table.getByRole('row', { name: /^Hop\b/ });
+	await expect(row.getByRole('cell')).toHaveText([
+		'Near mastery',
+		'Not observed',
+		/^★\s*Mastery$/, // the star is hidden from screen readers; the word says it
+		'Not observed'
+	]);
+	await expect(page.getByTestId(`progress-${HOP}-${TERM3}`)).toHaveClass(/mastery/);
+	await expect(page.getByTestId(`progress-${HOP}-${TERM4}`)).toHaveText('Not observed');
+	// Movement skills only: the demo's twelve (other tests may add more); the timed sprint is not one.
+	expect(await table.getByRole('row').count()).toBeGreaterThanOrEqual(13);
+	await expect(table.getByRole('row', { name: /40 m sprint/ })).toHaveCount(0);
+
+	await expectAxeClean(page, 'progress across terms');
+	await screenshot(page, 'progress-laptop');
+	await page.setViewportSize(TABLET);
+	await screenshot(page, 'progress-tablet');
+	await page.emulateMedia({ media: 'print' });
+	await screenshot(page, 'progress-print');
+});
