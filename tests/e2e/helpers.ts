@@ -5,6 +5,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { DEMO_IDS, DEMO_SUPERUSER, DEMO_USERS } from '../../scripts/lib/seed.mjs';
+import { resultId } from '../../src/lib/sync/core/ids';
+import { formatStamp } from '../../src/lib/sync/core/stamp';
+import { WIRE_VERSION } from '../../src/lib/sync/core/types';
 import { expect } from './fixtures';
 
 export { DEMO_IDS };
@@ -117,4 +120,61 @@ export async function expectAxeClean(page: Page, what: string): Promise<void> {
 			(v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
 		)
 	).toEqual([]);
+}
+
+/** One checklist result to record: every component demonstrated except those in `notYet`. */
+export interface ChecklistMark {
+	student: string;
+	cls: string;
+	period: string;
+	/** Indexes of the components marked "not yet". */
+	notYet?: number[];
+}
+
+/**
+ * Teacher A records checklist results of `assessment` through the sync API (as
+ * a device would), so a page's figures are known; every op must be applied.
+ */
+export async function recordChecklist(
+	baseURL: string,
+	assessment: string,
+	marks: ChecklistMark[]
+): Promise<void> {
+	const a = demoUser('teacherA');
+	const auth = await fetch(`${baseURL}/api/collections/users/auth-with-password`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ identity: a.email, password: a.password })
+	});
+	const { token } = (await auth.json()) as { token: string };
+	const skill = await office<{ components: { key: string }[] }>(
+		baseURL,
+		'GET',
+		`/api/collections/assessments/records/${assessment}`
+	);
+	const keys = skill.components.map((c) => c.key);
+	const device = `dev_record_${Date.now()}`;
+	const ops = marks.map((m, i) => ({
+		id: crypto.randomUUID(),
+		collection: 'results',
+		record: resultId(m.student, m.cls, assessment, m.period),
+		fields: {
+			student: m.student,
+			class: m.cls,
+			assessment,
+			period: m.period,
+			...Object.fromEntries(
+				keys.map((k, j) => [`values.${k}`, (m.notYet ?? []).includes(j) ? 0 : 1])
+			)
+		},
+		stamp: formatStamp(Date.now(), i + 1, device),
+		base: {}
+	}));
+	const res = await fetch(`${baseURL}/api/sync/push`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: token },
+		body: JSON.stringify({ v: WIRE_VERSION, device, ops })
+	});
+	const body = (await res.json()) as { results: { status: string }[] };
+	expect(body.results.map((r) => r.status)).toEqual(marks.map(() => 'applied'));
 }

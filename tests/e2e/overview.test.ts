@@ -10,65 +10,26 @@ import {
 	TABLET,
 	demoUser,
 	expectAxeClean,
-	office,
 	screenshot,
-	signIn
+	signIn,
+	recordChecklist
 } from './helpers';
 import { expect, test } from './fixtures';
-import { resultId } from '../../src/lib/sync/core/ids';
-import { WIRE_VERSION } from '../../src/lib/sync/core/types';
-import { formatStamp } from '../../src/lib/sync/core/stamp';
 
 const CATCH = (DEMO_IDS.assessments as Record<string, string>)['catch'] as string;
 const SHARED = DEMO_IDS.classes.shared;
 const TERM1 = DEMO_IDS.periods.term1;
 const [KID1, KID2] = DEMO_IDS.students as string[];
 
-/** Teacher A records Catch for two children of the shared class: one at mastery, one near it. */
-async function recordCatch(baseURL: string): Promise<void> {
-	const a = demoUser('teacherA');
-	const auth = await fetch(`${baseURL}/api/collections/users/auth-with-password`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ identity: a.email, password: a.password })
-	});
-	const { token } = (await auth.json()) as { token: string };
-	const skill = await office<{ components: { key: string }[] }>(
-		baseURL,
-		'GET',
-		`/api/collections/assessments/records/${CATCH}`
-	);
-	const keys = skill.components.map((c) => c.key);
-	const device = `dev_overview_${Date.now()}`;
-	let n = 0;
-	const ops = [KID1, KID2].map((student, i) => ({
-		id: crypto.randomUUID(),
-		collection: 'results',
-		record: resultId(student as string, SHARED, CATCH, TERM1),
-		fields: {
-			student,
-			class: SHARED,
-			assessment: CATCH,
-			period: TERM1,
-			...Object.fromEntries(keys.map((k, j) => [`values.${k}`, i === 1 && j === 0 ? 0 : 1]))
-		},
-		stamp: formatStamp(Date.now(), ++n, device),
-		base: {}
-	}));
-	const res = await fetch(`${baseURL}/api/sync/push`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', authorization: token },
-		body: JSON.stringify({ v: WIRE_VERSION, device, ops })
-	});
-	const body = (await res.json()) as { results: { status: string }[] };
-	expect(body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
-}
-
 test('the coordinator sees how complete a term is, who is behind on a skill, and sync health', async ({
 	page,
 	baseURL
 }) => {
-	await recordCatch(baseURL as string);
+	// Teacher A: Catch for two children of the shared class, one at mastery, one near it.
+	await recordChecklist(baseURL as string, CATCH, [
+		{ student: KID1 as string, cls: SHARED, period: TERM1 },
+		{ student: KID2 as string, cls: SHARED, period: TERM1, notYet: [0] }
+	]);
 	await page.setViewportSize(LAPTOP);
 	await signIn(page, demoUser('coordinator'));
 	await page.getByRole('link', { name: 'Overview of all classes' }).click();

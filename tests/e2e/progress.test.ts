@@ -4,64 +4,31 @@
  * shows each level under its own term, in words, and the other terms as not
  * observed.
  */
-import { DEMO_IDS, demoUser, expectAxeClean, office, screenshot, signIn, TABLET } from './helpers';
+import {
+	DEMO_IDS,
+	demoUser,
+	expectAxeClean,
+	screenshot,
+	signIn,
+	TABLET,
+	recordChecklist
+} from './helpers';
 import { expect, test } from './fixtures';
-import { resultId } from '../../src/lib/sync/core/ids';
-import { WIRE_VERSION } from '../../src/lib/sync/core/types';
-import { formatStamp } from '../../src/lib/sync/core/stamp';
 
 const HOP = (DEMO_IDS.assessments as Record<string, string>)['hop'] as string;
 const CLASS = DEMO_IDS.classes.teacherA;
 const STUDENT = DEMO_IDS.students[44] as string; // teacher A's own class; no other test records for them
 const { term1: TERM1, term2: TERM2, term3: TERM3, term4: TERM4 } = DEMO_IDS.periods;
 
-/** Teacher A records Hop for the child: one component missed in Term 1 (near mastery), all in Term 3. */
-async function recordHop(baseURL: string): Promise<void> {
-	const a = demoUser('teacherA');
-	const auth = await fetch(`${baseURL}/api/collections/users/auth-with-password`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ identity: a.email, password: a.password })
-	});
-	const { token } = (await auth.json()) as { token: string };
-	const skill = await office<{ components: { key: string }[] }>(
-		baseURL,
-		'GET',
-		`/api/collections/assessments/records/${HOP}`
-	);
-	const keys = skill.components.map((c) => c.key);
-	const device = `dev_progress_${Date.now()}`;
-	let n = 0;
-	const ops = [TERM1, TERM3].map((period) => ({
-		id: crypto.randomUUID(),
-		collection: 'results',
-		record: resultId(STUDENT, CLASS, HOP, period),
-		fields: {
-			student: STUDENT,
-			class: CLASS,
-			assessment: HOP,
-			period,
-			...Object.fromEntries(
-				keys.map((k, j) => [`values.${k}`, period === TERM1 && j === 0 ? 0 : 1])
-			)
-		},
-		stamp: formatStamp(Date.now(), ++n, device),
-		base: {}
-	}));
-	const res = await fetch(`${baseURL}/api/sync/push`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', authorization: token },
-		body: JSON.stringify({ v: WIRE_VERSION, device, ops })
-	});
-	const body = (await res.json()) as { results: { status: string }[] };
-	expect(body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
-}
-
 test('the student report shows each skill’s level across the terms of the year', async ({
 	page,
 	baseURL
 }) => {
-	await recordHop(baseURL as string);
+	// Teacher A: one component missed in Term 1 (near mastery), all of them in Term 3.
+	await recordChecklist(baseURL as string, HOP, [
+		{ student: STUDENT, cls: CLASS, period: TERM1, notYet: [0] },
+		{ student: STUDENT, cls: CLASS, period: TERM3 }
+	]);
 	await page.setViewportSize({ width: 1024, height: 768 });
 	await signIn(page, demoUser('teacherA'));
 	await page.goto(`/classes/${CLASS}/students/${STUDENT}?p=${TERM2}`);
