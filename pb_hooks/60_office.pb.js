@@ -15,3 +15,9 @@ routerAdd(
 	(e) => require(`${__hooks}/office/roster.js`).periods(e),
 	$apis.requireSuperuserAuth()
 );
+routerAdd(
+	'POST',
+	'/api/office/staff',
+	(e) => require(`${__hooks}/office/staff.js`).staff(e),
+	$apis.requireSuperuserAuth()
+);

@@ -1,7 +1,8 @@
 /**
  * The Office page: the office signs in with its superuser account, checks a
  * class list (dry run: new / changed / unchanged rows, problems by row),
- * imports it, and makes next year's periods from a template.
+ * imports it, brings in a staff list the class list then names, and makes
+ * next year's periods from a template.
  */
 import { DEMO_SUPERUSER } from '../../scripts/lib/seed.mjs';
 import { LAPTOP, TABLET, expectAxeClean, office, screenshot } from './helpers';
@@ -24,7 +25,8 @@ test('the office checks a class list, sees its problems by row, then imports it'
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page.getByRole('heading', { name: 'Bring in a class list' })).toBeVisible();
 
-	const file = page.getByLabel('Choose a CSV file');
+	const roster = page.getByRole('region', { name: 'Bring in a class list' });
+	const file = roster.getByLabel('Choose a CSV file');
 	await file.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD) });
 	await expect(page.getByText('2 problem(s)')).toBeVisible();
 	await expect(page.getByRole('row', { name: /^4 given_name/ })).toBeVisible();
@@ -37,13 +39,58 @@ test('the office checks a class list, sees its problems by row, then imports it'
 	);
 	await expect(page.getByRole('row', { name: /Zoë O’Brien, Jr 5 Kurrajong New/ })).toBeVisible();
 	await expectAxeClean(page, 'office dry run');
-	await page.getByRole('button', { name: 'Import', exact: true }).click();
+	await roster.getByRole('button', { name: 'Import', exact: true }).click();
 	await expect(page.getByTestId('roster-done')).toContainText('2 new students, 1 new classes');
 
 	// The same file again changes nothing.
 	await file.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD) });
 	await expect(page.getByTestId('roster-summary')).toHaveText(
 		'0 new students, 0 new classes, 0 changed, 2 unchanged.'
+	);
+});
+
+test('the office brings in a staff list, then a class list that names them', async ({
+	page,
+	baseURL
+}) => {
+	await page.setViewportSize(LAPTOP);
+	await page.goto('/office');
+	await page.getByLabel('Email').fill(DEMO_SUPERUSER.email);
+	await page.getByLabel('Password').fill(DEMO_SUPERUSER.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	const staff = page.getByRole('region', { name: 'Bring in the staff' });
+	const STAFF =
+		'email,name,role\nmere.parata@demo.markbook.school,Mere Parata,\nbad-email,X,teacher\n';
+	await staff.getByLabel('Choose a CSV file').setInputFiles({
+		name: 'staff.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(STAFF)
+	});
+	await expect(staff.getByRole('row', { name: /^3 email .*not an email/ })).toBeVisible();
+	await expect(staff.getByRole('row', { name: /Mere Parata Teacher New/ })).toBeVisible();
+	await expectAxeClean(page, 'office staff dry run');
+	await screenshot(page, 'office-staff-dry-run-laptop');
+	await staff.getByRole('button', { name: 'Import the rows without problems' }).click();
+	await expect(page.getByTestId('staff-done')).toContainText('1 new, 0 changed');
+	// No mail server here: the office is told, with what to do instead.
+	await expect(staff.getByRole('alert')).toContainText('could not be emailed');
+	const made = await office<{ items: { name: string; role: string }[] }>(
+		baseURL as string,
+		'GET',
+		`/api/collections/users/records?filter=${encodeURIComponent('email = "mere.parata@demo.markbook.school"')}`
+	);
+	expect(made.items.map((u) => [u.name, u.role])).toEqual([['Mere Parata', 'teacher']]);
+
+	const roster = page.getByRole('region', { name: 'Bring in a class list' });
+	await roster.getByLabel('Choose a CSV file').setInputFiles({
+		name: 'class.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(
+			'student_number,given_name,family_name,class,teacher_emails\n60001,Aroha,Ngata,6 Kōwhai,mere.parata@demo.markbook.school\n'
+		)
+	});
+	await expect(page.getByTestId('roster-summary')).toHaveText(
+		'1 new students, 1 new classes, 0 changed, 0 unchanged.'
 	);
 });
 

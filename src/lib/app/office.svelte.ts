@@ -4,16 +4,23 @@
  * in here never stops or changes a teacher's sync on the same browser.
  */
 import PocketBase, { LocalAuthStore } from 'pocketbase';
-import type { PeriodDraft, RosterError, RosterPlan } from '$lib/domain';
+import type { CsvError, PeriodDraft, RosterPlan, StaffAnswer } from '$lib/domain';
 
-export interface RosterAnswer {
+/** What every CSV import answers: problems by row, and per row what it does. */
+export interface CsvAnswer {
+	errors: CsvError[];
+	rows: { row: number; action: 'new' | 'changed' | 'unchanged' }[];
+	message?: string;
+}
+
+export interface RosterAnswer extends CsvAnswer {
 	created: { students: number; classes: number };
 	updated: number;
 	unchanged: number;
-	errors: RosterError[];
 	rows: RosterPlan['rows'];
-	message?: string;
 }
+
+export type { StaffAnswer };
 
 const origin = typeof location === 'undefined' ? 'http://127.0.0.1:8090' : location.origin;
 
@@ -42,14 +49,27 @@ class Office {
 	}
 
 	/** POST /api/office/roster; a 400 with a plan (errors) is an answer, not a failure. */
-	async roster(
+	roster(csv: string, opts: { dryRun?: boolean; skipErrors?: boolean }): Promise<RosterAnswer> {
+		return this.#csv<RosterAnswer>('roster', csv, opts);
+	}
+
+	/** POST /api/office/staff (sendResets: email each new person a link to choose a password). */
+	staff(
 		csv: string,
-		opts: { dryRun?: boolean; skipErrors?: boolean }
-	): Promise<RosterAnswer> {
-		const q = [opts.dryRun ? 'dryRun=1' : '', opts.skipErrors ? 'skipErrors=1' : ''].filter(
-			Boolean
-		);
-		const res = await fetch(`${origin}/api/office/roster?${q.join('&')}`, {
+		opts: { dryRun?: boolean; skipErrors?: boolean; sendResets?: boolean }
+	): Promise<StaffAnswer> {
+		return this.#csv<StaffAnswer>('staff', csv, opts);
+	}
+
+	async #csv<A extends CsvAnswer>(
+		path: 'roster' | 'staff',
+		csv: string,
+		opts: Record<string, boolean | undefined>
+	): Promise<A> {
+		const q = Object.entries(opts)
+			.filter(([, on]) => on)
+			.map(([name]) => `${name}=1`);
+		const res = await fetch(`${origin}/api/office/${path}?${q.join('&')}`, {
 			method: 'POST',
 			headers: {
 				'content-type': 'text/csv; charset=utf-8',
@@ -57,7 +77,7 @@ class Office {
 			},
 			body: csv
 		});
-		const body = (await res.json()) as RosterAnswer & { message?: string };
+		const body = (await res.json()) as A;
 		if (res.ok || (res.status === 400 && Array.isArray(body.errors))) return body;
 		throw new Error(body.message ?? `The server answered ${res.status}.`);
 	}

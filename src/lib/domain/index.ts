@@ -54,6 +54,15 @@ export type { DerivedResult } from './scoring';
 
 export { parseRoster, planRoster, rosterAnswer, ROSTER_COLUMNS, ROSTER_TEMPLATE } from './roster';
 export type { ParsedRoster, RosterError, RosterPlan, RosterRow, RosterWorld } from './roster';
+export {
+	parseStaff,
+	planStaff,
+	staffAnswer,
+	STAFF_ROLES,
+	STAFF_TEMPLATE
+} from './staff';
+export type { ParsedStaff, StaffAnswer, StaffPlan, StaffRole, StaffWorld } from './staff';
+export type { CsvError } from './csv';
 export { checkPeriods, periodsFromTemplate, PERIOD_TEMPLATES } from './periods';
 export type { PeriodDraft, PeriodTemplate } from './periods';
 

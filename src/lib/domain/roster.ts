@@ -13,7 +13,7 @@
  * - teachers named for a class are added to it (never removed: that is the
  *   office's decision in the admin UI).
  */
-import Papa from 'papaparse';
+import { EMAIL_PATTERN, readCsvTable, type CsvError } from './csv';
 import { STORED_FIELDS, type StoredField } from './fields';
 
 export const ROSTER_REQUIRED = ['student_number', 'given_name', 'family_name', 'class'] as const;
@@ -29,12 +29,8 @@ export const ROSTER_TEMPLATE =
 	'10001,Hamza,Ahmadi,4 Wattle,4,teacher@school.example\n' +
 	'10002,Chloé,O’Brien,4 Wattle,4,teacher@school.example\n';
 
-export interface RosterError {
-	/** The file's record number: the header is row 1. */
-	row: number;
-	column: string;
-	reason: string;
-}
+/** A problem with one row of the file (the header is row 1). */
+export type RosterError = CsvError;
 
 export interface RosterRow {
 	row: number;
@@ -53,63 +49,24 @@ export interface ParsedRoster {
 
 const maxOf = (collection: 'students' | 'classes', field: string): number =>
 	(STORED_FIELDS[collection][field] as StoredField).max ?? 0;
-const EMAIL = /^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/;
 
 /** Reads a roster CSV (UTF-8, with or without BOM; comma or semicolon; quoted fields). */
 export function parseRoster(text: string): ParsedRoster {
-	const errors: RosterError[] = [];
-	const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-	const parsed = Papa.parse<string[]>(body, {
-		header: false,
-		delimitersToGuess: [',', ';'],
-		skipEmptyLines: 'greedy'
+	const table = readCsvTable(text, {
+		required: ROSTER_REQUIRED,
+		optional: ROSTER_OPTIONAL,
+		maxRows: ROSTER_MAX_ROWS,
+		rowsAre: 'students',
+		fileIs: 'roster'
 	});
-	for (const e of parsed.errors) {
-		// Papa's row is 0-based over data records; ours counts the header as 1.
-		errors.push({
-			row: (e.row ?? 0) + 1,
-			column: '',
-			reason: `The file could not be read here: ${e.message}.`
-		});
-	}
-	const [header, ...records] = parsed.data;
-	if (!header) return { rows: [], errors: [{ row: 1, column: '', reason: 'The file is empty.' }] };
-	const names = header.map((h) => h.trim().toLowerCase());
-	for (const name of names) {
-		if (ROSTER_COLUMNS.indexOf(name) < 0) {
-			errors.push({
-				row: 1,
-				column: name,
-				reason: `“${name}” is not a roster column; the columns are ${ROSTER_COLUMNS.join(', ')}.`
-			});
-		}
-	}
-	for (const name of ROSTER_REQUIRED) {
-		if (names.indexOf(name) < 0)
-			errors.push({ row: 1, column: name, reason: `The column “${name}” is missing.` });
-	}
+	const errors: RosterError[] = table.errors;
 	if (errors.some((e) => e.row === 1)) return { rows: [], errors };
-	if (records.length > ROSTER_MAX_ROWS) {
-		return {
-			rows: [],
-			errors: [
-				{
-					row: 1,
-					column: '',
-					reason: `A file may hold at most ${ROSTER_MAX_ROWS} students; this one has ${records.length}.`
-				}
-			]
-		};
-	}
 
 	const rows: RosterRow[] = [];
 	const seen = new Map<string, number>();
-	records.forEach((record, i) => {
-		const rowNo = i + 2;
-		const cell = (name: string): string => {
-			const at = names.indexOf(name);
-			return at < 0 ? '' : (record[at] ?? '').trim();
-		};
+	for (const record of table.records) {
+		const rowNo = record.row;
+		const cell = (name: string): string => record.cell(name);
 		const rowErrors: RosterError[] = [];
 		const fail = (column: string, reason: string) => rowErrors.push({ row: rowNo, column, reason });
 		const text = (
@@ -144,7 +101,7 @@ export function parseRoster(text: string): ParsedRoster {
 			.map((e) => e.trim().toLowerCase())
 			.filter((e) => e !== '');
 		for (const email of emails) {
-			if (!EMAIL.test(email)) fail('teacher_emails', `“${email}” is not an email address.`);
+			if (!EMAIL_PATTERN.test(email)) fail('teacher_emails', `“${email}” is not an email address.`);
 		}
 		if (number !== '') {
 			const first = seen.get(number);
@@ -164,7 +121,7 @@ export function parseRoster(text: string): ParsedRoster {
 				teacher_emails: emails
 			});
 		}
-	});
+	}
 	return { rows, errors };
 }
 
