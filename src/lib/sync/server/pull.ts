@@ -43,7 +43,10 @@ export function checkDevice(
 	}
 	if (row.user !== actor.id) return fail(403, 'This device is registered to another teacher.');
 	if (!row.active)
-		return fail(403, 'This device has been deactivated. Ask the school office to reactivate it.');
+		return fail(
+			403,
+			'This device has been deactivated (switched off on the Devices page, by its teacher or the school office). Ask the school office to switch it back on.'
+		);
 	return null;
 }
 

@@ -103,7 +103,7 @@ export function handlePush(
 	else if (!row.active) {
 		return fail(
 			403,
-			'This device has been deactivated. Its unsynced edits stay on it; ask the school office to reactivate it.'
+			'This device has been deactivated (switched off on the Devices page, by its teacher or the school office). Its unsynced edits stay on it; ask the school office to switch it back on.'
 		);
 	}
 
