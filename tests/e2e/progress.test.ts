@@ -63,3 +63,17 @@ test('the student report shows each skill’s level across the terms of the year
 	await page.emulateMedia({ media: 'print' });
 	await screenshot(page, 'progress-print');
 });
+
+test('the printed report names the teacher who wrote a note, never “You”', async ({ page }) => {
+	const student = DEMO_IDS.students[45] as string;
+	await page.setViewportSize({ width: 1024, height: 768 });
+	await signIn(page, demoUser('teacherA'));
+	await page.goto(`/classes/${CLASS}/students/${student}`);
+	await page.getByLabel('Add note').fill('Catches with both hands now; keep practising the step.');
+	await page.getByRole('button', { name: 'Add note' }).click();
+	const note = page.getByTestId('note').filter({ hasText: 'Catches with both hands now' });
+	await expect(note.locator('.by').filter({ visible: true })).toHaveText('You');
+	await page.emulateMedia({ media: 'print' });
+	await expect(note.locator('.by').filter({ visible: true })).toHaveText(demoUser('teacherA').name);
+	await screenshot(page, 'report-note-print');
+});
