@@ -1,7 +1,7 @@
 /**
  * A class's results for one period as CSV: one row per student, and per
- * assessment a column for each component plus its total and level (best time
- * for timed ones). Papa Parse writes the CSV (quoting, formula-safe cells).
+ * assessment (the one on screen, or all of them) a column for each component
+ * plus its total and level (best time for timed ones; a grade is its own level). Papa Parse writes the CSV (quoting, formula-safe cells).
  */
 import Papa from 'papaparse';
 import type { Assessment } from '$lib/domain/assessment';
@@ -36,7 +36,8 @@ export function classResultsCsv(
 		for (const c of a.components) header.push(`${a.name}: ${c.label}`);
 		if (a.kind === 'timed') header.push(`${a.name}: best time (s)`);
 		else if (a.kind !== 'grade') header.push(`${a.name}: total`);
-		header.push(`${a.name}: level`);
+		// A grade is its own level: a second column would only repeat it.
+		if (a.kind !== 'grade') header.push(`${a.name}: level`);
 	}
 	const rows: string[][] = [header];
 	for (const s of studentsIn(db, cls.id)) {
@@ -48,7 +49,7 @@ export function classResultsCsv(
 			const d = derivedOf(db, a, key);
 			if (a.kind === 'timed') row.push(d.best_time === null ? '' : String(d.best_time));
 			else if (a.kind !== 'grade') row.push(d.total === null ? '' : String(d.total));
-			row.push(levelLabel(d.level));
+			if (a.kind !== 'grade') row.push(levelLabel(d.level));
 		}
 		rows.push(row);
 	}
@@ -56,8 +57,16 @@ export function classResultsCsv(
 	return Papa.unparse(rows, { escapeFormulae: true, newline: '\r\n' });
 }
 
-/** "4 Wattle – Term 1 2026 – results.csv" made safe for every file system. */
-export function csvFileName(cls: ClassInfo, period: PeriodInfo): string {
+/**
+ * "4 Wattle – Term 1 2026 – Catch (Vic FMS).csv" for one assessment, or
+ * "… – results.csv" for all, made safe for every file system.
+ */
+export function csvFileName(
+	cls: ClassInfo,
+	period: PeriodInfo,
+	assessment: Assessment | null = null
+): string {
 	const safe = (s: string) => s.replace(/[\\/:*?"<>|]+/g, '-').trim();
-	return `${safe(cls.name)} – ${safe(period.name)} – results.csv`;
+	const what = assessment ? safe(assessment.name) : 'results';
+	return `${safe(cls.name)} – ${safe(period.name)} – ${what}.csv`;
 }

@@ -34,4 +34,11 @@ describe('selectionFrom', () => {
 			gone: 'period'
 		});
 	});
+
+	test('without one in the URL, the assessment last used in the class, if it still exists', () => {
+		expect(selectionFrom(q(''), [A1, A2], [T1, T2], 150, 'a2').assessment).toBe(A2);
+		expect(selectionFrom(q(''), [A1, A2], [T1, T2], 150, 'removed').assessment).toBe(A1);
+		// The URL wins over the last used one.
+		expect(selectionFrom(q('a=a1'), [A1, A2], [T1, T2], 150, 'a2').assessment).toBe(A1);
+	});
 });
