@@ -105,7 +105,11 @@ export function syncSummary(s: SyncSnapshot | null): string {
 	return 'Online';
 }
 
-/** "3 unsynced" / "All synced". */
-export function pendingWords(n: number): string {
-	return n === 0 ? 'All synced' : `${n} unsynced`;
+/**
+ * "3 unsynced" / "All synced". Never "All synced" while the server refused an
+ * edit that is kept on this device for the teacher to fix or discard.
+ */
+export function pendingWords(n: number, refused = 0): string {
+	if (n > 0) return `${n} unsynced`;
+	return refused > 0 ? 'Nothing waiting to send' : 'All synced';
 }
