@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { mayRead, readSql, type Reader } from './access';
+import { mayRead, readSql, recordsFor, type Reader } from './access';
 
 const teacher = (classes: string[], studentClasses: Record<string, string[]> = {}): Reader => ({
 	user: 'u1',
@@ -50,5 +50,13 @@ describe('readSql', () => {
 		expect(readSql('conflicts', { all: true })).toBe('`user` = {:user}');
 		expect(readSql('periods', { all: false })).toBe('');
 		expect(readSql('results', { all: false })).toContain('{:classes}');
+	});
+});
+
+describe('recordsFor', () => {
+	test('is true only for a teacher the class names (a coordinator reads more than she records)', () => {
+		expect(recordsFor('t1', { teachers: ['t1', 't2'] })).toBe(true);
+		expect(recordsFor('coord', { teachers: ['t1'] })).toBe(false);
+		expect(recordsFor('', { teachers: [''] })).toBe(false);
 	});
 });

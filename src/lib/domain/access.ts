@@ -49,6 +49,19 @@ export const ACCESS: Readonly<Record<SyncedCollection, Access>> = {
 	conflicts: { read: 'owner', write: 'sync' }
 };
 
+/**
+ * Who records for a class (its results, attempts and notes): the teachers the
+ * class names — a coordinator reads every class but records only in those she
+ * teaches. The push authorizes with the same rule over the database
+ * (`ServerStore.teaches`); the app makes a class read-only where it is false.
+ */
+export function recordsFor(user: string, cls: { teachers: readonly string[] }): boolean {
+	return user !== '' && cls.teachers.indexOf(user) >= 0;
+}
+
+/** Collections whose records belong to one class (`class`): only its teachers write them. */
+export const CLASS_RECORDS: readonly SyncedCollection[] = ['results', 'attempts', 'observations'];
+
 /** Scopes coordinators read past (they read every class); `owner` is personal. */
 const COORDINATOR_READS: Readonly<Record<ReadScope, boolean>> = {
 	'signed-in': true,

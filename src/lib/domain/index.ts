@@ -21,7 +21,15 @@ export type {
 	SecondsBounds
 } from './assessment';
 
-export { ACCESS, WRITE_RULE, mayRead, readRule, readSql } from './access';
+export {
+	ACCESS,
+	CLASS_RECORDS,
+	WRITE_RULE,
+	mayRead,
+	readRule,
+	readSql,
+	recordsFor
+} from './access';
 export type { Access, ReadScope, Reader, WriteScope } from './access';
 
 export {
@@ -54,13 +62,7 @@ export type { DerivedResult } from './scoring';
 
 export { parseRoster, planRoster, rosterAnswer, ROSTER_COLUMNS, ROSTER_TEMPLATE } from './roster';
 export type { ParsedRoster, RosterError, RosterPlan, RosterRow, RosterWorld } from './roster';
-export {
-	parseStaff,
-	planStaff,
-	staffAnswer,
-	STAFF_ROLES,
-	STAFF_TEMPLATE
-} from './staff';
+export { parseStaff, planStaff, staffAnswer, STAFF_ROLES, STAFF_TEMPLATE } from './staff';
 export type { ParsedStaff, StaffAnswer, StaffPlan, StaffRole, StaffWorld } from './staff';
 export type { CsvError } from './csv';
 export { checkPeriods, periodsFromTemplate, PERIOD_TEMPLATES } from './periods';

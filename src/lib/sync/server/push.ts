@@ -34,6 +34,7 @@ import {
 	type SyncedCollection,
 	type WireRecord
 } from '../core/types';
+import { CLASS_RECORDS } from '../../domain/access';
 import { parseAssessment, type Assessment } from '../../domain/assessment';
 import { SCHEMAS, isSyncedCollection } from '../../domain/collections';
 import { deriveResult } from '../../domain/scoring';
@@ -543,8 +544,6 @@ const UNKNOWN_PERIOD: Denial = {
 	code: 'unknown_period',
 	reason: 'That term or period does not exist on the school server.'
 };
-/** Collections whose records belong to one class (`class`): only its teachers write them. */
-const CLASS_RECORDS: readonly SyncedCollection[] = ['results', 'attempts', 'observations'];
 const NOT_YOUR_CLASS: Denial = {
 	code: 'not_your_class',
 	reason: 'You do not teach this class, so you cannot record results for it.'
