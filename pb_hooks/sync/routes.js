@@ -58,7 +58,7 @@ function push(e) {
 
 function query(e) {
 	const q = {};
-	for (const key of ['device', 'since', 'limit', 'epoch']) {
+	for (const key of ['device', 'since', 'limit', 'epoch', 'pending', 'failed']) {
 		const v = e.request.url.query().get(key);
 		if (v !== '') q[key] = v;
 	}

@@ -8,6 +8,8 @@ export interface DemoLogin {
 }
 export const DEMO_SUPERUSER: { email: string; password: string };
 export const DEMO_USERS: DemoLogin[];
+/** Field-mode hints by skill key, one per component in order (Markbook's wording). */
+export const DEMO_COMPONENT_HINTS: Record<string, string[]>;
 export const FMS_SKILLS: { key: string; name: string; components: string[] }[];
 export const DEMO_IDS: {
 	users: Record<DemoLogin['key'], string>;

@@ -46,6 +46,32 @@ export const DEMO_USERS = [
 ];
 
 /**
+ * Hints shown under a component's label in field mode, by skill key, in the
+ * order of its components: what "demonstrated" looks like, in plain words a
+ * teacher can check at a glance. Markbook's wording for the demo school, not
+ * the sources' (their component descriptions are the labels, below).
+ * @type {Record<string, string[]>}
+ */
+export const DEMO_COMPONENT_HINTS = {
+	catch: [
+		'Watches the ball all the way into the hands.',
+		'Steps so the ball comes to the middle of the body.',
+		'Reaches out to the ball instead of waiting for it.',
+		'Fingers soft and spread, not stiff or flat.',
+		'No trapping against the chest or arms.',
+		'Arms give and pull the ball in as it lands.'
+	],
+	sprint_run: [
+		'Runs on the front of the feet; heels barely touch.',
+		'Heel swings up close to the bottom after each push.',
+		'Knee drives up to about hip height.',
+		'Looks ahead; head and body do not roll or bob.',
+		'Arms stay bent at a right angle.',
+		'Opposite arm and leg swing together, not across the body.'
+	]
+};
+
+/**
  * The twelve fundamental movement skills and their components
  * (a copy of ../shared/seed-data/fms-skills.json, kept here so a fresh clone
  * can seed on its own; seed.test.ts checks that the two agree).
@@ -374,6 +400,11 @@ function demoRecords() {
 		}
 	].map((p) => ({ ...p, ...FRESH }));
 
+	// Component hints for field mode: what "demonstrated" looks like. These are
+	// Markbook's own plain words for the demo, not the wording of the sources
+	// above (whose component descriptions are the labels).
+	const hints = DEMO_COMPONENT_HINTS;
+
 	// Encodings follow src/lib/domain/assessment.ts: items levels are
 	// `{ min, level }` (the highest min the total reaches), timed levels
 	// `{ max, level }` (the smallest max the best time is within), a grade
@@ -385,7 +416,10 @@ function demoRecords() {
 			name: skill.name,
 			framework: 'Vic FMS',
 			kind: 'checklist',
-			components: skill.components.map((label, i) => ({ key: `c${i + 1}`, label, max: 1 })),
+			components: skill.components.map((label, i) => {
+				const hint = hints[skill.key]?.[i];
+				return { key: `c${i + 1}`, label, max: 1, ...(hint ? { hint } : {}) };
+			}),
 			// van Beurden et al. 2002: mastery = every component; near mastery = all
 			// but one. Scoring applies this rule itself; the levels state it for readers.
 			levels: [

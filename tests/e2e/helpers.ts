@@ -134,11 +134,13 @@ export interface ChecklistMark {
 /**
  * Teacher A records checklist results of `assessment` through the sync API (as
  * a device would), so a page's figures are known; every op must be applied.
+ * `from` names the device and the outbox counts its push reports.
  */
 export async function recordChecklist(
 	baseURL: string,
 	assessment: string,
-	marks: ChecklistMark[]
+	marks: ChecklistMark[],
+	from: { device?: string; pending?: number; failed?: number } = {}
 ): Promise<void> {
 	const a = demoUser('teacherA');
 	const auth = await fetch(`${baseURL}/api/collections/users/auth-with-password`, {
@@ -153,7 +155,7 @@ export async function recordChecklist(
 		`/api/collections/assessments/records/${assessment}`
 	);
 	const keys = skill.components.map((c) => c.key);
-	const device = `dev_record_${Date.now()}`;
+	const { device = `dev_record_${Date.now()}`, ...counts } = from;
 	const ops = marks.map((m, i) => ({
 		id: crypto.randomUUID(),
 		collection: 'results',
@@ -173,7 +175,7 @@ export async function recordChecklist(
 	const res = await fetch(`${baseURL}/api/sync/push`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', authorization: token },
-		body: JSON.stringify({ v: WIRE_VERSION, device, ops })
+		body: JSON.stringify({ v: WIRE_VERSION, device, ops, ...counts })
 	});
 	const body = (await res.json()) as { results: { status: string }[] };
 	expect(body.results.map((r) => r.status)).toEqual(marks.map(() => 'applied'));

@@ -1,12 +1,36 @@
 /**
  * The Office page: the office signs in with its superuser account, checks a
  * class list (dry run: new / changed / unchanged rows, problems by row),
- * imports it, brings in a staff list the class list then names, and makes
- * next year's periods from a template.
+ * imports it, brings in a staff list the class list then names, makes next
+ * year's periods from a template, and corrects a child's result without raw
+ * JSON.
  */
+import type { Page } from '@playwright/test';
 import { DEMO_SUPERUSER } from '../../scripts/lib/seed.mjs';
-import { LAPTOP, TABLET, expectAxeClean, office, screenshot } from './helpers';
+import { resultId } from '../../src/lib/sync/core/ids';
+import {
+	DEMO_IDS,
+	LAPTOP,
+	TABLET,
+	deviceFor,
+	expectAxeClean,
+	office,
+	screenshot,
+	waitForSynced
+} from './helpers';
 import { expect, test } from './fixtures';
+
+/** The sizes the Office is used at: an office laptop and a tablet in landscape. */
+const DESK = { width: 1440, height: 900 } as const;
+const TABLET_LANDSCAPE = { width: 1024, height: 768 } as const;
+
+async function signInOffice(page: Page): Promise<void> {
+	await page.goto('/office');
+	await page.getByLabel('Email').fill(DEMO_SUPERUSER.email);
+	await page.getByLabel('Password').fill(DEMO_SUPERUSER.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('heading', { name: 'Correct a result' })).toBeVisible();
+}
 
 const GOOD = [
 	'student_number,given_name,family_name,class,year_level,teacher_emails',
@@ -123,4 +147,129 @@ test('the office makes next year’s periods from a template, with dates to edit
 	// A second time: the names exist, so nothing is made and the office is told.
 	await page.getByRole('button', { name: 'Create these periods' }).click();
 	await expect(page.getByRole('alert')).toContainText('already exists');
+});
+
+test('the office corrects a child’s result by component; the teacher’s grid shows it; the audit names the office', async ({
+	page,
+	browser,
+	baseURL
+}) => {
+	const A = DEMO_IDS.assessments as Record<string, string>;
+	const CATCH = A['catch'] as string;
+	const GREVILLEA = DEMO_IDS.classes.teacherB;
+	const TERM2 = DEMO_IDS.periods.term2;
+
+	// Teacher B has the class's Catch grid open on her laptop.
+	const teacher = await deviceFor(browser, 'teacherB', LAPTOP, baseURL);
+	try {
+		await teacher.page.goto(`/classes/${GREVILLEA}?a=${CATCH}&p=${TERM2}`);
+		await expect(teacher.page.getByRole('grid')).toBeVisible();
+		await waitForSynced(teacher.page);
+		const kid = (await teacher.page
+			.locator('[role="grid"] tbody tr[data-student]')
+			.first()
+			.getAttribute('data-student')) as string;
+		const kidName = (
+			(await teacher.page.locator(`tr[data-student="${kid}"] th`).textContent()) ?? ''
+		).trim();
+
+		await page.setViewportSize(DESK);
+		await signInOffice(page);
+		const panel = page.getByRole('region', { name: 'Correct a result' });
+		await panel.getByLabel('Class').selectOption({ label: '6 Grevillea' });
+		await panel.getByLabel('Student').selectOption(kid);
+		await panel.getByLabel('Assessment').selectOption({ label: 'Catch (Vic FMS)' });
+		await panel.getByLabel('Term').selectOption({ label: 'Term 2 2026' });
+		await expect(panel.getByTestId('correct-none')).toBeVisible();
+		const table = panel.getByRole('table', { name: 'Components of Catch' });
+		await expect(table.getByRole('row')).toHaveCount(7);
+		await expect(table.getByRole('rowheader').first()).toHaveText(
+			'Eyes focused on the object throughout'
+		);
+
+		// Record two components (the result is made under the wire's id).
+		await panel
+			.getByLabel('Eyes focused on the object throughout: change to')
+			.selectOption({ label: 'Demonstrated' });
+		await panel
+			.getByLabel('Hands move to meet the object: change to')
+			.selectOption({ label: 'Not yet' });
+		await panel.getByRole('button', { name: 'Save 2 changes' }).click();
+		await expect(panel.getByTestId('correct-done')).toContainText('Saved 2 changes');
+		await expect(panel.getByTestId('now-c1')).toHaveText('Demonstrated');
+		await expect(panel.getByTestId('now-c3')).toHaveText('Not yet');
+
+		// Correct one of them: only it changes.
+		await panel
+			.getByLabel('Hands move to meet the object: change to')
+			.selectOption({ label: 'Demonstrated' });
+		await panel.getByRole('button', { name: 'Save 1 change' }).click();
+		await expect(panel.getByTestId('correct-done')).toContainText('Saved 1 change');
+		await expect(panel.getByTestId('now-c3')).toHaveText('Demonstrated');
+		await expect(panel.getByTestId('correct-derived')).toContainText('total 2');
+		await expectAxeClean(page, 'office correct a result');
+		await screenshot(page, 'office-correct-desk');
+
+		// The teacher's open grid receives it (realtime), as the office left it.
+		const cell = (c: string) => teacher.page.locator(`[data-cell="${kid}:${c}"]`);
+		await expect(cell('c1')).toHaveAttribute('aria-label', /: demonstrated$/, {
+			timeout: 15_000
+		});
+		await expect(cell('c3')).toHaveAttribute('aria-label', /: demonstrated$/);
+		await expect(cell('c2')).toHaveAttribute('aria-label', /: not observed$/);
+		expect(kidName).not.toBe('');
+
+		// The audit log has both saves, by the office.
+		const id = resultId(kid, GREVILLEA, CATCH, TERM2);
+		const audit = await office<{
+			items: { user: string; device: string; op: string; changes: Record<string, unknown> }[];
+		}>(
+			baseURL as string,
+			'GET',
+			`/api/collections/audit_log/records?sort=created&filter=${encodeURIComponent(`record='${id}'`)}`
+		);
+		expect(audit.items.map((a) => [a.op, a.user, a.device])).toEqual([
+			['create', '', `admin-ui:${DEMO_SUPERUSER.email}`],
+			['update', '', `admin-ui:${DEMO_SUPERUSER.email}`]
+		]);
+		expect(audit.items[1]?.changes['values.c3']).toEqual([0, 1]);
+	} finally {
+		await teacher.context.close();
+	}
+});
+
+test('a correction the server refuses shows its reason and changes nothing', async ({
+	page,
+	baseURL
+}) => {
+	const SPRINT = (DEMO_IDS.assessments as Record<string, string>)['sprint'] as string;
+	const BANKSIA = DEMO_IDS.classes.teacherA;
+	const TERM4 = DEMO_IDS.periods.term4;
+	await page.setViewportSize(TABLET_LANDSCAPE);
+	await signInOffice(page);
+	const panel = page.getByRole('region', { name: 'Correct a result' });
+	await panel.getByLabel('Class').selectOption({ label: '3 Banksia' });
+	await panel.getByLabel('Student').selectOption({ index: 3 });
+	const kid = await panel.getByLabel('Student').inputValue();
+	await panel.getByLabel('Assessment').selectOption({ label: '40 m sprint (ASTS)' });
+	await panel.getByLabel('Term').selectOption({ label: 'Term 4 2026' });
+	const time = panel.getByLabel('Time (s), best of the attempts: change to');
+	await time.fill('8.2');
+	await panel.getByRole('button', { name: 'Save 1 change' }).click();
+	await expect(panel.getByTestId('now-time')).toHaveText('8.2 s');
+
+	await time.fill('2');
+	await panel.getByRole('button', { name: 'Save 1 change' }).click();
+	await expect(panel.getByRole('alert')).toContainText(
+		'2 s is not a plausible time for “Time (s), best of the attempts” (40 m sprint): the school expects more than 4 s.'
+	);
+	await expect(panel.getByTestId('now-time')).toHaveText('8.2 s');
+	const stored = await office<{ values: Record<string, unknown> }>(
+		baseURL as string,
+		'GET',
+		`/api/collections/results/records/${resultId(kid, BANKSIA, SPRINT, TERM4)}`
+	);
+	expect(stored.values).toEqual({ time: 8.2 });
+	await expectAxeClean(page, 'office correction refused');
+	await screenshot(page, 'office-correct-refused-tablet');
 });

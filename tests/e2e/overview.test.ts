@@ -25,11 +25,18 @@ test('the coordinator sees how complete a term is, who is behind on a skill, and
 	page,
 	baseURL
 }) => {
-	// Teacher A: Catch for two children of the shared class, one at mastery, one near it.
-	await recordChecklist(baseURL as string, CATCH, [
-		{ student: KID1 as string, cls: SHARED, period: TERM1 },
-		{ student: KID2 as string, cls: SHARED, period: TERM1, notYet: [0] }
-	]);
+	// Teacher A: Catch for two children of the shared class, one at mastery, one near it,
+	// from a tablet that still holds 3 unsent edits and 1 refused one (its push says so).
+	const tablet = `dev_overview_${Date.now()}`;
+	await recordChecklist(
+		baseURL as string,
+		CATCH,
+		[
+			{ student: KID1 as string, cls: SHARED, period: TERM1 },
+			{ student: KID2 as string, cls: SHARED, period: TERM1, notYet: [0] }
+		],
+		{ device: tablet, pending: 3, failed: 1 }
+	);
 	await page.setViewportSize(LAPTOP);
 	await signIn(page, demoUser('coordinator'));
 	await page.getByRole('link', { name: 'Overview of all classes' }).click();
@@ -51,6 +58,11 @@ test('the coordinator sees how complete a term is, who is behind on a skill, and
 		/Changes sent, last hour \/ day\s*[1-9]\d* \/ [1-9]\d*/
 	);
 	await expect(page.getByRole('row', { name: /Priya Raman/ }).first()).toBeVisible();
+	// The counts the tablet's push carried, stored with its sync time (issue 13).
+	const tabletRow = page.getByTestId(`health-${tablet}`);
+	await expect(tabletRow.getByRole('cell').nth(2)).toHaveText(/just now|seconds? ago/);
+	await expect(tabletRow.getByRole('cell').nth(3)).toHaveText('3');
+	await expect(tabletRow.getByRole('cell').nth(4)).toHaveText('1');
 	await expectAxeClean(page, 'overview');
 	await screenshot(page, 'overview-laptop');
 	await page.setViewportSize(TABLET);

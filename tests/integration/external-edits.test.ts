@@ -452,3 +452,42 @@ describe('the audit entry records exactly what was stored', () => {
 		});
 	});
 });
+
+describe("the office's edit of an assessment's definition", () => {
+	it('takes a component hint and sends it to devices; refuses an over-long one with the reason, changing nothing', async () => {
+		const before = await snapshot('assessments', HOP);
+		const components = (before.record['components'] as Record<string, unknown>[]).map((c) => ({
+			...c
+		}));
+		const long = [{ ...components[0], hint: 'x'.repeat(201) }, ...components.slice(1)];
+		const got = await answer(admin.collection('assessments').update(HOP, { components: long }));
+		expect(got).toMatchObject({ status: 400 });
+		if (got !== 'ok') {
+			expect(got.message).toMatch(/a hint takes at most 200/);
+			expect(got.data['components']).toMatchObject({ code: 'markbook_bad_assessment' });
+		}
+		expect(await snapshot('assessments', HOP)).toEqual(before);
+
+		const hinted = [
+			{ ...components[0], hint: 'Lands softly and springs up again.' },
+			...components.slice(1)
+		];
+		expect(await answer(admin.collection('assessments').update(HOP, { components: hinted }))).toBe(
+			'ok'
+		);
+		const pulled = await a.send('/api/sync/pull', {
+			method: 'GET',
+			query: { device: 'dev_hint_reader', since: 0, limit: 2000 },
+			requestKey: null
+		});
+		const hop = (
+			pulled.changes as {
+				collection: string;
+				record: { id: string; components: { hint?: string }[] };
+			}[]
+		).find((c) => c.collection === 'assessments' && c.record.id === HOP);
+		expect(hop?.record.components[0]?.hint).toBe('Lands softly and springs up again.');
+		// Put back as seeded (other tests read HOP's definition).
+		await admin.collection('assessments').update(HOP, { components });
+	});
+});

@@ -4,8 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEMO_IDS, DEMO_USERS, seedDemoSchool } from '../../scripts/lib/seed.mjs';
-import { parseAssessment } from '../../src/lib/domain';
+import {
+	DEMO_COMPONENT_HINTS,
+	DEMO_IDS,
+	DEMO_USERS,
+	seedDemoSchool
+} from '../../scripts/lib/seed.mjs';
+import { COMPONENT_HINT_MAX_CHARS, parseAssessment } from '../../src/lib/domain';
 import { PROJECT_ROOT, startTestServer, type TestServer } from '../harness/pocketbase';
 
 const COLLECTIONS = ['users', 'classes', 'students', 'periods', 'assessments'] as const;
@@ -147,6 +152,21 @@ describe('the demo school', () => {
 				expect(a.components.map((c: { label: string }) => c.label)).toEqual(skill!.components);
 			}
 		}
+	});
+
+	test('Catch and Sprint run carry a field-mode hint on every component, within the limit', async () => {
+		for (const key of ['catch', 'sprint_run']) {
+			const a = await admin.collection('assessments').getOne(DEMO_IDS.assessments[key]!);
+			const hints = (a.components as { hint?: string }[]).map((c) => c.hint);
+			expect(hints, key).toEqual(DEMO_COMPONENT_HINTS[key]);
+			for (const h of hints) {
+				expect(h, key).toMatch(/\S/);
+				expect(Array.from(h!).length).toBeLessThanOrEqual(COMPONENT_HINT_MAX_CHARS);
+			}
+		}
+		// The other skills have none: a hint is the school's words, added when it has them.
+		const hop = await admin.collection('assessments').getOne(DEMO_IDS.assessments['hop']!);
+		expect((hop.components as { hint?: string }[]).some((c) => c.hint !== undefined)).toBe(false);
 	});
 
 	test('every seeded assessment is a valid definition for the shared scoring code', async () => {

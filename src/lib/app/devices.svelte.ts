@@ -1,7 +1,8 @@
 /**
  * The teacher's devices (the `devices` collection, own rows only) and this
- * device's report to it: a name people recognise, the platform, the app
- * version and how many edits are still unsynced or refused here, so the
+ * device's report to it: a name people recognise, the platform and the app
+ * version. How many edits are still unsynced or refused here travels with
+ * every push and pull (the server stores it with the sync time), so the
  * devices page can say "the iPad has 12 unsynced edits" when it was last seen.
  */
 import { version } from '$app/environment';
@@ -9,7 +10,7 @@ import type { RecordModel } from 'pocketbase';
 import type { HealthReport } from '$lib/domain/health';
 import { pb } from '$lib/pocketbase';
 
-/** Report at most this often while counts change. */
+/** Retry the report at most this often. */
 export const DEVICE_REPORT_INTERVAL_MS = 30_000;
 const CACHE_KEY = 'markbook-devices';
 
@@ -122,25 +123,27 @@ function isPlaceholderName(row: RecordModel, deviceId: string): boolean {
 	return name === '' || name === deviceId;
 }
 
-/** Tells the server this device's name and counters (best effort; retried next time). */
-export async function reportDevice(
-	deviceId: string,
-	counts: { pending: number; failed: number }
-): Promise<boolean> {
+/**
+ * Tells the server what this device is (best effort; retried later). Its
+ * outbox counts ride on every push and pull instead (the wire contract), so
+ * the row's `pending`/`failed` are as of its last sync, never a late report.
+ */
+export async function reportDevice(deviceId: string): Promise<boolean> {
 	try {
 		const row = await pb
 			.collection('devices')
 			.getFirstListItem(pb.filter('device_id = {:d}', { d: deviceId }), { requestKey: null });
 		const { name, platform } = describeBrowser(navigator.userAgent);
+		const named = isPlaceholderName(row, deviceId);
+		// Nothing to tell: spare the request (and the row's realtime event).
+		if (!named && row['platform'] === platform && row['app_version'] === version) return true;
 		await pb.collection('devices').update(
 			row.id,
 			{
 				// Keep a name the teacher chose; replace the server's placeholder (the device id).
-				...(isPlaceholderName(row, deviceId) ? { name } : {}),
+				...(named ? { name } : {}),
 				platform,
-				app_version: version,
-				pending: counts.pending,
-				failed: counts.failed
+				app_version: version
 			},
 			{ requestKey: null }
 		);
@@ -156,19 +159,19 @@ export async function renameDevice(id: string, name: string): Promise<void> {
 }
 
 /**
- * Reports this device's counters when they change, at most every
- * DEVICE_REPORT_INTERVAL_MS (the last change is always sent).
+ * Reports this device's name, platform and app version once it has synced
+ * (the first sync registers it), retrying at most every
+ * DEVICE_REPORT_INTERVAL_MS until the server has them.
  */
 export class DeviceReporter {
 	#sent = '';
-	#due: { device: string; pending: number; failed: number } | null = null;
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#lastAt = 0;
+	#due = '';
 
-	update(device: string, pending: number, failed: number): void {
-		const key = `${device}|${pending}|${failed}`;
-		if (key === this.#sent) return;
-		this.#due = { device, pending, failed };
+	update(device: string): void {
+		if (device === this.#sent) return;
+		this.#due = device;
 		if (this.#timer !== null) return;
 		const wait = Math.max(0, this.#lastAt + DEVICE_REPORT_INTERVAL_MS - Date.now());
 		this.#timer = setTimeout(() => void this.#flush(), wait);
@@ -176,12 +179,10 @@ export class DeviceReporter {
 
 	async #flush(): Promise<void> {
 		this.#timer = null;
-		const due = this.#due;
-		if (!due) return;
-		this.#due = null;
+		const device = this.#due;
+		if (device === '' || device === this.#sent) return;
 		this.#lastAt = Date.now();
-		if (await reportDevice(due.device, due))
-			this.#sent = `${due.device}|${due.pending}|${due.failed}`;
+		if (await reportDevice(device)) this.#sent = device;
 	}
 
 	close(): void {

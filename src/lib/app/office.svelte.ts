@@ -3,8 +3,12 @@
  * superuser (office staff), kept apart from the teacher's session so signing
  * in here never stops or changes a teacher's sync on the same browser.
  */
-import PocketBase, { LocalAuthStore } from 'pocketbase';
+import PocketBase, { ClientResponseError, LocalAuthStore, type RecordModel } from 'pocketbase';
 import type { CsvError, PeriodDraft, RosterPlan, StaffAnswer } from '$lib/domain';
+import { resultId } from '$lib/sync/core/ids';
+import type { Json } from '$lib/sync/core/types';
+import { correctedValues } from './correction';
+import type { ResultKey } from './data';
 
 /** What every CSV import answers: problems by row, and per row what it does. */
 export interface CsvAnswer {
@@ -20,7 +24,16 @@ export interface RosterAnswer extends CsvAnswer {
 	rows: RosterPlan['rows'];
 }
 
-export type { StaffAnswer };
+export type { ResultKey, StaffAnswer };
+
+/** A refusal's words: the server's reason when it gave one. */
+export function reasonOf(e: unknown): string {
+	if (e instanceof ClientResponseError) {
+		const m = e.response?.['message'];
+		if (typeof m === 'string' && m !== '') return m;
+	}
+	return e instanceof Error ? e.message : String(e);
+}
 
 const origin = typeof location === 'undefined' ? 'http://127.0.0.1:8090' : location.origin;
 
@@ -80,6 +93,66 @@ class Office {
 		const body = (await res.json()) as A;
 		if (res.ok || (res.status === 400 && Array.isArray(body.errors))) return body;
 		throw new Error(body.message ?? `The server answered ${res.status}.`);
+	}
+
+	/** Live (not deleted) records of a collection, for the Office's pickers. */
+	async list(
+		collection: 'classes' | 'students' | 'assessments' | 'periods',
+		options: { filter?: string; sort: string }
+	): Promise<RecordModel[]> {
+		const live = 'deleted = false';
+		return this.pb.collection(collection).getFullList({
+			filter: options.filter ? `${live} && (${options.filter})` : live,
+			sort: options.sort,
+			requestKey: null
+		});
+	}
+
+	/** The students of a class, by family name. */
+	studentsOf(classId: string): Promise<RecordModel[]> {
+		return this.list('students', {
+			filter: this.pb.filter('classes ~ {:c}', { c: classId }),
+			sort: 'family_name,given_name'
+		});
+	}
+
+	/** A result by its natural key; null when none was recorded yet. */
+	async result(key: ResultKey): Promise<RecordModel | null> {
+		const id = resultId(key.student, key.class, key.assessment, key.period);
+		try {
+			return await this.pb.collection('results').getOne(id, { requestKey: null });
+		} catch (e) {
+			if (e instanceof ClientResponseError && e.status === 404) return null;
+			throw e;
+		}
+	}
+
+	/**
+	 * Corrects some components of a result as the office (a superuser REST
+	 * write: the server's external-edit hook validates, stamps and audits it,
+	 * and devices receive it). The values are read again just before the
+	 * save, so only `changes` (null: clear a component) replace what is
+	 * stored; a missing result is created under the id the wire uses.
+	 * Rejects with the server's reason when it refuses; nothing is then stored.
+	 */
+	async correctResult(key: ResultKey, changes: Record<string, Json>): Promise<RecordModel> {
+		const fresh = await this.result(key);
+		const values = correctedValues(
+			(fresh?.['values'] as Record<string, Json> | null | undefined) ?? null,
+			changes
+		);
+		try {
+			if (fresh)
+				return await this.pb
+					.collection('results')
+					.update(fresh.id, { values }, { requestKey: null });
+			const id = resultId(key.student, key.class, key.assessment, key.period);
+			return await this.pb
+				.collection('results')
+				.create({ id, ...key, values }, { requestKey: null });
+		} catch (e) {
+			throw new Error(reasonOf(e), { cause: e });
+		}
 	}
 
 	async createPeriods(periods: PeriodDraft[]): Promise<number> {

@@ -4,9 +4,55 @@ import {
 	componentScale,
 	parseAssessment,
 	secondsBounds,
+	COMPONENT_HINT_MAX_CHARS,
 	DEFAULT_GRADE_SCALE,
 	TIMED_MAX_SECONDS
 } from './assessment';
+
+describe('component hints', () => {
+	const withHint = (hint: unknown) =>
+		parseAssessment({
+			id: 'c',
+			name: 'Catch',
+			kind: 'checklist',
+			components: [
+				{ key: 'c1', label: 'Eyes on the ball', hint },
+				{ key: 'c2', label: 'Hands meet it' }
+			]
+		});
+
+	it('keeps a hint, trimmed, on its component; a component without one has none', () => {
+		const r = withHint('  Watches the ball into the hands. ');
+		if (!r.ok) throw new Error(r.reason);
+		expect(r.assessment.components).toEqual([
+			{ key: 'c1', label: 'Eyes on the ball', hint: 'Watches the ball into the hands.' },
+			{ key: 'c2', label: 'Hands meet it' }
+		]);
+		for (const none of [undefined, null, '', '   ']) {
+			const n = withHint(none);
+			expect(n.ok && n.assessment.components[0]).toEqual({ key: 'c1', label: 'Eyes on the ball' });
+		}
+	});
+
+	it(`takes up to ${COMPONENT_HINT_MAX_CHARS} characters, counted as people count them`, () => {
+		expect(withHint('é'.repeat(COMPONENT_HINT_MAX_CHARS)).ok).toBe(true);
+		expect(withHint('👀'.repeat(COMPONENT_HINT_MAX_CHARS)).ok).toBe(true);
+		expect(withHint('x'.repeat(COMPONENT_HINT_MAX_CHARS + 1))).toMatchObject({
+			ok: false,
+			code: 'bad_assessment',
+			reason: expect.stringContaining(
+				`the hint of “Eyes on the ball” has ${COMPONENT_HINT_MAX_CHARS + 1} characters; a hint takes at most ${COMPONENT_HINT_MAX_CHARS}.`
+			)
+		});
+	});
+
+	it('refuses a hint that is not text', () => {
+		expect(withHint(42)).toMatchObject({
+			ok: false,
+			reason: expect.stringContaining('the hint of “Eyes on the ball” must be text')
+		});
+	});
+});
 
 describe('parseAssessment', () => {
 	it('reads components and levels given as JSON text (as PocketBase hooks get them)', () => {

@@ -1,6 +1,7 @@
 /**
  * Assessment definitions, as stored in the `assessments` collection
- * (components and levels are JSON fields).
+ * (components and levels are JSON fields). Any component may carry a `hint`:
+ * what "demonstrated" looks like, shown under its label in field mode.
  *
  * Encodings (kept inside the existing JSON fields, so no extra columns):
  * - checklist: each component is 1 (demonstrated), 0 (not yet) or absent
@@ -30,6 +31,12 @@ export const DEFAULT_GRADE_SCALE: readonly string[] = ['A', 'B', 'C', 'D', 'E'];
 /** Upper bound of a timed result; anything longer is a typing slip. */
 export const TIMED_MAX_SECONDS = 3600;
 
+/**
+ * Longest component hint, in characters (code points). A hint is a line or
+ * two under the label in field mode, not a manual.
+ */
+export const COMPONENT_HINT_MAX_CHARS = 200;
+
 export interface AssessmentComponent {
 	/** Stable key used in `results.values` (`values.<key>`). */
 	key: string;
@@ -39,6 +46,11 @@ export interface AssessmentComponent {
 	max?: number;
 	/** grade: the allowed grades, best first (default DEFAULT_GRADE_SCALE). */
 	scale?: string[];
+	/**
+	 * What "demonstrated" looks like, in plain words, shown under the label in
+	 * field mode (at most COMPONENT_HINT_MAX_CHARS; optional).
+	 */
+	hint?: string;
 }
 
 /** items: reach `min` points; timed: finish within `max` seconds. */
@@ -155,6 +167,21 @@ export function parseAssessment(raw: { [key: string]: unknown }): ParseAssessmen
 				return fail(name, `the scale of “${label}” must be a list of different grades.`);
 			}
 			component.scale = scale as string[];
+		}
+		if (c['hint'] !== undefined && c['hint'] !== null) {
+			const hint = c['hint'];
+			if (typeof hint !== 'string')
+				return fail(name, `the hint of “${label}” must be text (or left out).`);
+			const trimmed = hint.trim();
+			// Code points, as every other text limit counts them.
+			const chars = Array.from(trimmed).length;
+			if (chars > COMPONENT_HINT_MAX_CHARS) {
+				return fail(
+					name,
+					`the hint of “${label}” has ${chars} characters; a hint takes at most ${COMPONENT_HINT_MAX_CHARS}.`
+				);
+			}
+			if (trimmed !== '') component.hint = trimmed;
 		}
 		components.push(component);
 	}

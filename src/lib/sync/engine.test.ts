@@ -31,6 +31,10 @@ async function harness(
 	return h;
 }
 
+const counts = (req: { pending?: number; failed?: number }) => ({
+	pending: req.pending,
+	failed: req.failed
+});
 const values = (rec: { [k: string]: unknown } | undefined) => rec?.['values'];
 
 describe('SyncEngine', () => {
@@ -161,6 +165,36 @@ describe('SyncEngine', () => {
 			components: ['a', 'b', 'c'].map((key) => ({ key, label: key, max: 5 }))
 		});
 	}
+
+	it("carries the outbox's pending and refused counts on every push and pull, so the server's device row shows them", async () => {
+		const h = await harness();
+		const sent: { kind: string; pending: number | undefined; failed: number | undefined }[] = [];
+		const { push, pull } = h.transport;
+		h.transport.push = (req) => (sent.push({ kind: 'push', ...counts(req) }), push(req));
+		h.transport.pull = (p) => (sent.push({ kind: 'pull', ...counts(p) }), pull(p));
+		const row = () => h.server.status('dev_test')['device'];
+		await lowerMaxUnseen(h);
+		sent.length = 0;
+		await h.engine.edit('results', RESULT, { 'values.a': 8 });
+		await h.scheduler.advance(1000);
+		// As of sending: the push counts its own op; the pull after it, the refusal.
+		expect(sent).toEqual([
+			{ kind: 'push', pending: 1, failed: 0 },
+			{ kind: 'pull', pending: 0, failed: 1 }
+		]);
+		expect(row()).toMatchObject({ pending: 0, failed: 1 });
+		// Queued edits while the server is unreachable: the next sync reports them as sent.
+		h.faults.push.push(new NetworkError('down'));
+		await h.engine.edit('results', RESULT, { 'values.b': 2 });
+		await h.engine.edit('results', RESULT, { 'values.c': 3 });
+		sent.length = 0;
+		await h.scheduler.advance(1000);
+		expect(sent[0]).toEqual({ kind: 'push', pending: 2, failed: 1 });
+		expect(row()).toMatchObject({ pending: 0, failed: 1 });
+		expect(await h.engine.discard(h.engine.status('results', RESULT, 'values.a').opId!)).toBe(true);
+		await h.engine.syncNow();
+		expect(row()).toMatchObject({ pending: 0, failed: 0 });
+	});
 
 	it('keeps a refused edit rejected when the answer was lost and its replay is answered from the receipt', async () => {
 		const h = await harness();

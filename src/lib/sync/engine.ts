@@ -591,11 +591,16 @@ export class SyncEngine implements SyncClient {
 		const transport = this.#o.transport;
 		return {
 			device: this.#o.device,
-			// Each push names the epoch of the cursor (see PushRequest.epoch).
+			// Each push names the epoch of the cursor (see PushRequest.epoch) and
+			// carries the outbox counts as of sending.
 			transport: {
 				...transport,
-				push: (req) =>
-					transport.push(this.#pull.epoch === null ? req : { ...req, epoch: this.#pull.epoch })
+				push: (req) => {
+					const counted = { ...req, ...this.#counts() };
+					return transport.push(
+						this.#pull.epoch === null ? counted : { ...counted, epoch: this.#pull.epoch }
+					);
+				}
 			},
 			outbox,
 			replica,
@@ -621,10 +626,26 @@ export class SyncEngine implements SyncClient {
 		};
 	}
 
+	/**
+	 * What the outbox holds as of a request: the server stores it on the
+	 * device's row (the Overview's sync health). The pull after every push
+	 * carries the counts that push's answer left.
+	 */
+	#counts(): { pending: number; failed: number } {
+		const outbox = this.#outbox;
+		return outbox
+			? { pending: outbox.pendingCount, failed: outbox.rejectedCount }
+			: { pending: 0, failed: 0 };
+	}
+
 	#pullContext(): Parameters<typeof pullAll>[0] {
 		const { outbox, replica } = this.#parts();
+		const transport = this.#o.transport;
 		return {
-			transport: this.#o.transport,
+			transport: {
+				...transport,
+				pull: (params) => transport.pull({ ...params, ...this.#counts() })
+			},
 			storage: this.#o.storage,
 			replica,
 			outbox,

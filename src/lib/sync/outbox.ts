@@ -545,6 +545,11 @@ export class Outbox {
 		return this.#pending;
 	}
 
+	/** Rejected ops kept for the teacher to fix or discard (every entry is pending or rejected). */
+	get rejectedCount(): number {
+		return this.#entries.size - this.#pending;
+	}
+
 	/** Whether some pending op is not in flight. */
 	get hasSendable(): boolean {
 		for (const e of this.#entries.values())

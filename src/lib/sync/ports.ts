@@ -77,6 +77,9 @@ export interface PullParams {
 	limit: number;
 	/** The epoch the cursor belongs to (from an earlier answer); absent when unknown. */
 	epoch?: string;
+	/** The device's outbox as of sending (see PushRequest.pending); stored on its `devices` row. */
+	pending?: number;
+	failed?: number;
 }
 
 /**

@@ -60,6 +60,13 @@ export interface PushRequest {
 	 * when it holds other data, so the device resets before it pushes.
 	 */
 	epoch?: string;
+	/**
+	 * The device's outbox as of sending: ops not yet accepted (this batch
+	 * included) and rejected ops kept for the teacher. Stored on its `devices`
+	 * row; absent (an older app) leaves the row's counts as they were.
+	 */
+	pending?: number;
+	failed?: number;
 }
 
 export type OpStatus = 'applied' | 'duplicate' | 'superseded' | 'rejected';
@@ -123,6 +130,11 @@ export const PUSH_MAX_BYTES = 1_000_000;
  * that a value too deep is refused by its op, with a reason, not the whole push.
  */
 export const PUSH_MAX_DEPTH = 32;
+/**
+ * The largest outbox count (`pending`, `failed`) a device may report on a push
+ * or pull; past it the request is malformed (no real outbox holds a million ops).
+ */
+export const DEVICE_COUNT_MAX = 1_000_000;
 /** The largest body a REST record request (admin UI, API) may send. */
 export const REST_MAX_BYTES = 1_000_000;
 /** How far a device clock may run ahead of the server's before it is clamped. */

@@ -187,3 +187,61 @@ describe('applyExternalEdit', () => {
 		expect(edit.derived[0]?.record.seq).toBeGreaterThan(edit.record.seq);
 	});
 });
+
+describe("the office's edits of an assessment's definition", () => {
+	const catchSkill = (components: unknown): WireRecord => ({
+		id: 'asm000000000001',
+		name: 'Catch',
+		framework: 'Vic FMS',
+		kind: 'checklist',
+		components: components as WireRecord['components'],
+		levels: [],
+		active: true,
+		stamps: {},
+		seq: 3,
+		deleted: false
+	});
+	const edit = (components: unknown) => {
+		const loaded = catchSkill([{ key: 'c1', label: 'Eyes on the ball', max: 1 }]);
+		return applyExternalEdit(
+			{
+				collection: 'assessments',
+				loaded,
+				requested: { ...loaded, components: components as WireRecord['components'] },
+				current: loaded
+			},
+			memoryStore(),
+			OFFICE
+		);
+	};
+
+	it('takes a component hint within the limit', () => {
+		const r = edit([{ key: 'c1', label: 'Eyes on the ball', max: 1, hint: 'Watches it in.' }]);
+		expect(r.ok).toBe(true);
+	});
+
+	it('refuses a definition the shared rules cannot read (an over-long hint) with the reason, on its field', () => {
+		const r = edit([{ key: 'c1', label: 'Eyes on the ball', max: 1, hint: 'x'.repeat(201) }]);
+		expect(r).toMatchObject({
+			ok: false,
+			field: 'components',
+			code: 'bad_assessment',
+			reason: expect.stringContaining('a hint takes at most 200')
+		});
+	});
+
+	it('still lets the office rename an assessment whose definition is already broken', () => {
+		const loaded = catchSkill([]);
+		const r = applyExternalEdit(
+			{
+				collection: 'assessments',
+				loaded,
+				requested: { ...loaded, name: 'Catch (old)' },
+				current: loaded
+			},
+			memoryStore(),
+			OFFICE
+		);
+		expect(r.ok).toBe(true);
+	});
+});

@@ -190,6 +190,23 @@ function assessmentOf(record: WireRecord, store: ServerStore): Assessment | Exte
 	return parsed.ok ? parsed.assessment : refuse('assessment', parsed.code, parsed.reason);
 }
 
+/** The fields of an assessment that make its definition (what parseAssessment reads). */
+const DEFINITION = ['kind', 'components', 'levels', 'min_seconds', 'max_seconds'];
+
+/**
+ * An office edit of an assessment's definition must leave one the shared rules
+ * can read (components, levels, hints within their limits): otherwise every
+ * result of it would be refused "not set up correctly" later, far from the
+ * edit that broke it. Other edits (a rename) of a broken one still pass.
+ */
+function checkDefinition(changes: Record<string, Json>, merged: WireRecord): ExternalEdit | null {
+	const touched = Object.keys(changes).map((path) => path.split('.')[0]);
+	const field = DEFINITION.find((f) => touched.indexOf(f) >= 0);
+	if (field === undefined) return null;
+	const parsed = parseAssessment(merged);
+	return parsed.ok ? null : refuse(field, parsed.code, parsed.reason);
+}
+
 /** The push's validation of the office's changes, as one op of the server's. */
 function validate(
 	input: ExternalEditInput,
@@ -199,6 +216,7 @@ function validate(
 	store: ServerStore
 ): ExternalEdit | null {
 	const { collection, current } = input;
+	if (collection === 'assessments' && !input.deleting) return checkDefinition(changes, merged);
 	if (VALIDATED.indexOf(collection) < 0 || input.deleting) return null;
 	if (Object.keys(changes).length === 0) return null;
 	const fields: Record<string, Json> = {};

@@ -3,7 +3,9 @@
  * store (push has its own suites: push.test.ts, push.property.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { DEVICE_COUNT_MAX, WIRE_VERSION } from '../core/types';
 import { applyExternalEdit } from './external';
+import { handlePush } from './push';
 import { handlePull, handleStatus } from './pull';
 import {
 	A,
@@ -126,4 +128,102 @@ describe('memory store restore', () => {
 		expect(school.store.currentSeq()).toBe(snap.seq);
 		expect(school.store.epoch()).not.toBe(epoch);
 	});
+});
+
+describe("a device's outbox counts ride on its sync requests", () => {
+	const t1 = { id: T1, role: 'teacher' as const };
+	const status = (store: ReturnType<typeof createSchool>['store'], device: string) =>
+		handleStatus({ device }, t1, store).body['device'] as {
+			pending: number;
+			failed: number;
+			last_sync_at: string;
+		};
+
+	it('a push stores pending and failed on the device row, with the time of the sync', () => {
+		const school = createSchool();
+		const r = resultOf(S1, C1);
+		const op = opMaker('dev_t1').op('results', r.id, { ...r.key, notes: 'a' });
+		const body = { v: WIRE_VERSION, device: 'dev_t1', ops: [op], pending: 3, failed: 2 };
+		const answer = handlePush(body, JSON.stringify(body).length, t1, school.store);
+		expect(answer.status).toBe(200);
+		expect(status(school.store, 'dev_t1')).toMatchObject({ pending: 3, failed: 2 });
+		school.clock.ms += 60_000;
+		const later = { ...body, ops: [], pending: 0, failed: 1 };
+		handlePush(later, JSON.stringify(later).length, t1, school.store);
+		const row = status(school.store, 'dev_t1');
+		expect(row).toMatchObject({ pending: 0, failed: 1 });
+		expect(Date.parse(row.last_sync_at)).toBe(school.clock.ms);
+	});
+
+	it('a pull stores them too (the pull after a push carries the counts the answer left)', () => {
+		const school = createSchool();
+		handlePull({ device: 'dev_t1', since: '0', pending: '4', failed: '1' }, t1, school.store);
+		expect(status(school.store, 'dev_t1')).toMatchObject({ pending: 4, failed: 1 });
+		handlePull({ device: 'dev_t1', since: '0', pending: '0', failed: '0' }, t1, school.store);
+		expect(status(school.store, 'dev_t1')).toMatchObject({ pending: 0, failed: 0 });
+	});
+
+	it('a request without them (an older app) keeps the last counts', () => {
+		const school = createSchool();
+		handlePull({ device: 'dev_t1', since: '0', pending: '5', failed: '2' }, t1, school.store);
+		school.push(T1, 'dev_t1', []);
+		handlePull({ device: 'dev_t1', since: '0' }, t1, school.store);
+		expect(status(school.store, 'dev_t1')).toMatchObject({ pending: 5, failed: 2 });
+	});
+
+	const badPush: [string, unknown][] = [
+		['negative', -1],
+		['fractional', 1.5],
+		['a string', '3'],
+		['null', null],
+		['too large', DEVICE_COUNT_MAX + 1]
+	];
+	for (const [what, value] of badPush) {
+		it(`a push whose count is ${what} is refused as a whole (400) and changes nothing`, () => {
+			const school = createSchool();
+			school.pull(T1, 'dev_t1');
+			const before = status(school.store, 'dev_t1');
+			const r = resultOf(S1, C1);
+			const op = opMaker('dev_t1').op('results', r.id, { ...r.key, notes: 'a' });
+			for (const field of ['pending', 'failed']) {
+				school.clock.ms += 1000;
+				const body = { v: WIRE_VERSION, device: 'dev_t1', ops: [op], [field]: value };
+				const answer = handlePush(body, JSON.stringify(body).length, t1, school.store);
+				expect(answer.status).toBe(400);
+				expect(String(answer.body['message'])).toContain(`"${field}"`);
+				expect(school.store.getRecord('results', r.id)).toBeNull();
+				expect(status(school.store, 'dev_t1')).toEqual(before);
+			}
+		});
+	}
+
+	it('a push with a bad count from a device never seen registers nothing', () => {
+		const school = createSchool();
+		const body = { v: WIRE_VERSION, device: 'dev_new', ops: [], pending: -2 };
+		expect(handlePush(body, JSON.stringify(body).length, t1, school.store).status).toBe(400);
+		expect(school.store.getDevice('dev_new')).toBeNull();
+	});
+
+	for (const value of ['-1', '1.5', 'abc', ' 2', String(DEVICE_COUNT_MAX + 1), '1e3']) {
+		it(`a pull whose count is ${JSON.stringify(value)} is refused (400) and changes nothing`, () => {
+			const school = createSchool();
+			school.pull(T1, 'dev_t1');
+			const before = status(school.store, 'dev_t1');
+			school.clock.ms += 1000;
+			for (const field of ['pending', 'failed']) {
+				const answer = handlePull(
+					{ device: 'dev_t1', since: '0', [field]: value },
+					t1,
+					school.store
+				);
+				expect(answer.status).toBe(400);
+				expect(String(answer.body['message'])).toContain(`"${field}"`);
+				expect(status(school.store, 'dev_t1')).toEqual(before);
+			}
+			expect(
+				handlePull({ device: 'dev_fresh', since: '0', failed: '-1' }, t1, school.store).status
+			).toBe(400);
+			expect(school.store.getDevice('dev_fresh')).toBeNull();
+		});
+	}
 });

@@ -9,6 +9,7 @@
 import { isClientDeviceId } from '../core/stamp';
 import type { Change, SyncedCollection } from '../core/types';
 import { SYNCED_COLLECTIONS } from '../../domain/collections';
+import { countsOfQuery } from './counts';
 import type { Actor, HandlerAnswer, Scope, ServerStore } from './store';
 
 export const PULL_DEFAULT_LIMIT = 500;
@@ -63,6 +64,9 @@ export function handlePull(
 	actor: Actor,
 	store: ServerStore
 ): HandlerAnswer {
+	// Before the device check, which registers a new device: a bad count changes nothing.
+	const counts = countsOfQuery(query);
+	if ('message' in counts) return fail(400, counts.message);
 	const denied = checkDevice(query['device'], actor, store);
 	if (denied) return denied;
 	const device = query['device'] as string;
@@ -105,7 +109,7 @@ export function handlePull(
 		const page = store.pageSince(since, limit, scope);
 		const last = page.count > 0 ? page.lastSeq : since;
 		const cursor = page.more ? last : Math.max(last, store.currentSeq());
-		store.touchDevice(device, { cursor });
+		store.touchDevice(device, { ...counts, cursor });
 		return {
 			status: 200,
 			body: { cursor, more: page.more, scopeChanged: false, epoch },
@@ -125,7 +129,7 @@ export function handlePull(
 	// With nothing more to send, everything up to the current sequence number
 	// has been seen (the rest is out of this user's scope).
 	const cursor = more ? last : Math.max(last, store.currentSeq());
-	store.touchDevice(device, { cursor });
+	store.touchDevice(device, { ...counts, cursor });
 	return { status: 200, body: { changes: page, cursor, more, scopeChanged: false, epoch } };
 }
 

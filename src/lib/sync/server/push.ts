@@ -39,6 +39,7 @@ import { parseAssessment, type Assessment } from '../../domain/assessment';
 import { SCHEMAS, isSyncedCollection } from '../../domain/collections';
 import { deriveResult } from '../../domain/scoring';
 import { validateOp, type ValidateContext } from '../../domain/validate';
+import { countsOfBody, type DeviceCounts } from './counts';
 import type { Actor, AuditEntry, HandlerAnswer, LiveAttempt, Receipt, ServerStore } from './store';
 
 /** The device id the server stamps its own writes with. */
@@ -53,7 +54,7 @@ const fail = (status: number, message: string): HandlerAnswer => ({
 function checkEnvelope(
 	body: unknown,
 	bytes: number
-): HandlerAnswer | { device: string; ops: unknown[] } {
+): HandlerAnswer | { device: string; ops: unknown[]; counts: DeviceCounts } {
 	if (bytes > PUSH_MAX_BYTES)
 		return fail(
 			413,
@@ -81,7 +82,9 @@ function checkEnvelope(
 			413,
 			`A push may carry at most ${PUSH_MAX_OPS} changes; this one has ${ops.length}.`
 		);
-	return { device: body['device'], ops };
+	const counts = countsOfBody(body);
+	if ('message' in counts) return fail(400, counts.message);
+	return { device: body['device'], ops, counts };
 }
 
 export function handlePush(
@@ -92,7 +95,7 @@ export function handlePush(
 ): HandlerAnswer {
 	const envelope = checkEnvelope(body, bytes);
 	if ('status' in envelope) return envelope;
-	const { device, ops } = envelope;
+	const { device, ops, counts } = envelope;
 
 	const row = store.getDevice(device);
 	if (!row) store.registerDevice(device, actor.id);
@@ -125,7 +128,8 @@ export function handlePush(
 	finish(ctx);
 	for (const a of ctx.audits) store.addAudit(a);
 	store.saveHlc(ctx.hlc);
-	store.touchDevice(device, {});
+	// The counts as of sending: the pull that follows the answer carries the new ones.
+	store.touchDevice(device, counts);
 	return {
 		status: 200,
 		body: { results, cursor: store.currentSeq(), serverTime: store.now(), epoch: store.epoch() }

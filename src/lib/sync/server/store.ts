@@ -81,7 +81,10 @@ export interface ServerStore {
 
 	getDevice(deviceId: string): DeviceRow | null;
 	registerDevice(deviceId: string, user: string): void;
-	/** Records that a device synced (last_sync_at, cursor). */
+	/**
+	 * Records that a device synced: last_sync_at (now), and the cursor and
+	 * outbox counts when given (a field left out keeps its value).
+	 */
 	touchDevice(
 		deviceId: string,
 		fields: { cursor?: number; pending?: number; failed?: number }

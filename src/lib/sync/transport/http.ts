@@ -150,7 +150,9 @@ export function createHttpTransport(pb: PocketBase, options: HttpTransportOption
 						device: options.device,
 						since: params.since,
 						limit: params.limit,
-						...(params.epoch !== undefined ? { epoch: params.epoch } : {})
+						...(params.epoch !== undefined ? { epoch: params.epoch } : {}),
+						...(params.pending !== undefined ? { pending: params.pending } : {}),
+						...(params.failed !== undefined ? { failed: params.failed } : {})
 					},
 					requestKey: null,
 					signal: deadline('pull')
