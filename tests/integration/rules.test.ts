@@ -712,10 +712,19 @@ const UPDATES: {
 		{ key: 'receipt', data: () => ({ device: 'x' }), expect: all(403) },
 		{
 			key: 'deviceA',
-			data: () => ({ pending: 3, last_sync_at: '2026-02-11 01:00:00.000Z' }),
+			what: "teacherA's device, its name and version",
+			data: () => ({ name: 'Gym iPad', app_version: '0.1.1' }),
 			expect: allow('teacherA')
 		},
-		{ key: 'deviceB', data: () => ({ pending: 1 }), expect: allow('teacherB') },
+		// The counters are the sync routes' (sync health must not be forged).
+		{
+			key: 'deviceA',
+			what: "teacherA's device, forging its sync counters",
+			data: () => ({ pending: 0, failed: 0, last_sync_at: '2026-02-11 01:00:00.000Z' }),
+			expect: allow()
+		},
+		{ key: 'deviceB', data: () => ({ pending: 1 }), expect: allow() },
+		{ key: 'deviceB', data: () => ({ cursor: 99999 }), expect: allow() },
 		{
 			key: 'deviceAOff',
 			what: "teacherA's deactivated device, re-activating it",
