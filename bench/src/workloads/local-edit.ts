@@ -16,8 +16,9 @@
  *   (`page.keyboard.press`), so the event goes through Chromium's real input
  *   pipeline and waits behind whatever the main thread is doing.
  * - field: 1024×768 with hasTouch, /classes/<3 Banksia>/field?a=<Catch>&p=<term 2>;
- *   each edit taps (`page.touchscreen.tap`, CDP touch events) the next of the
- *   toggles c1…c4 (round-robin; c5/c6 stay unobserved so the student is never
+ *   each edit taps (`page.touchscreen.tap`, CDP touch events) the
+ *   "Demonstrated" target of the next of components c1…c4 (round-robin; a
+ *   second tap clears it again; c5/c6 stay unobserved so the student is never
  *   complete and the view does not move on).
  *
  * What is timed, inside the page (no CDP round trip counted):
@@ -27,7 +28,7 @@
  *   waited for the main thread (a long task of the sync loop shows up here).
  * - changed: a MutationObserver on the document notes performance.now() when
  *   the cell (looked up again by its key: it may be re-rendered) shows a new
- *   value (`data-value` for the grid's td, `data-mark` for a field toggle).
+ *   value (`data-value` for the grid's td, `data-mark` for a field component).
  * - painted: after that change, a requestAnimationFrame callback and then a
  *   MessageChannel message: the message runs once the frame that carries the
  *   change has been produced (style, layout, paint), so this is the next
@@ -36,8 +37,9 @@
  *
  * What it relies on in the page: grid `td[data-cell="<student>:<component>"]`
  * with `data-value`, focusable cells and Space toggling a checklist cell
- * (ScoreGrid.svelte); field `button[data-component="<key>"]` with
- * `data-mark`, a tap stepping the mark (ComponentToggle.svelte).
+ * (ScoreGrid.svelte); field `[data-component="<key>"]` with
+ * `data-mark` and its `button[data-choice="demonstrated"]`, a tap setting or
+ * clearing the mark (ComponentToggle.svelte).
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -246,7 +248,7 @@ export async function openView(
 		await page.locator('[role="grid"] tbody tr[data-student]').nth(24).waitFor({ timeout: 30_000 });
 	} else {
 		await page.goto(`/classes/${cls}/field?a=${catchId}&p=${DEMO_IDS.periods.term2}`);
-		await page.locator('button[data-component="c4"]').waitFor({ timeout: 30_000 });
+		await page.locator('[data-component="c4"] button[data-choice]').first().waitFor({ timeout: 30_000 });
 	}
 	// Until this tab leads sync, edits go through a leader that may not exist yet.
 	await page
@@ -320,12 +322,18 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 		attr = 'data-value';
 		td.focus();
 	} else {
-		selector = `button[data-component="c${(o.i % 4) + 1}"]`;
+		selector = `[data-component="c${(o.i % 4) + 1}"]`;
 		attr = 'data-mark';
 	}
 	const el = document.querySelector<HTMLElement>(selector);
 	if (!el) throw new Error(`no ${selector}`);
-	if (o.view === 'field') el.scrollIntoView({ block: 'center' });
+	// Field mode: the tap lands on the component's "Demonstrated" target.
+	const target =
+		o.view === 'field'
+			? el.querySelector<HTMLElement>('button[data-choice="demonstrated"]')
+			: el;
+	if (!target) throw new Error(`no target in ${selector}`);
+	if (o.view === 'field') target.scrollIntoView({ block: 'center' });
 	const before = el.getAttribute(attr);
 	w.__benchInput = null;
 	w.__benchUp = null;
@@ -366,6 +374,6 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 			attributeFilter: [attr]
 		});
 	});
-	const r = el.getBoundingClientRect();
+	const r = target.getBoundingClientRect();
 	return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
 }
