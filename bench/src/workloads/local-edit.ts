@@ -248,7 +248,10 @@ export async function openView(
 		await page.locator('[role="grid"] tbody tr[data-student]').nth(24).waitFor({ timeout: 30_000 });
 	} else {
 		await page.goto(`/classes/${cls}/field?a=${catchId}&p=${DEMO_IDS.periods.term2}`);
-		await page.locator('[data-component="c4"] button[data-choice]').first().waitFor({ timeout: 30_000 });
+		await page
+			.locator('[data-component="c4"] button[data-choice]')
+			.first()
+			.waitFor({ timeout: 30_000 });
 	}
 	// Until this tab leads sync, edits go through a leader that may not exist yet.
 	await page
@@ -329,9 +332,7 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 	if (!el) throw new Error(`no ${selector}`);
 	// Field mode: the tap lands on the component's "Demonstrated" target.
 	const target =
-		o.view === 'field'
-			? el.querySelector<HTMLElement>('button[data-choice="demonstrated"]')
-			: el;
+		o.view === 'field' ? el.querySelector<HTMLElement>('button[data-choice="demonstrated"]') : el;
 	if (!target) throw new Error(`no target in ${selector}`);
 	if (o.view === 'field') target.scrollIntoView({ block: 'center' });
 	const before = el.getAttribute(attr);

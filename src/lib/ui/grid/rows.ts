@@ -50,6 +50,9 @@ export interface GridScope {
 	periodId: string;
 }
 
+/** The read-only columns after the components. */
+export type Extra = 'total' | 'level' | 'attempts' | 'best' | 'saved';
+
 /** A cell's key, as `data-cell` shows it: `<studentId>:<componentKey>`. */
 export function cellKey(studentId: string, component: string): string {
 	return `${studentId}:${component}`;
