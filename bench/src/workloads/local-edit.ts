@@ -73,6 +73,8 @@ interface Sample {
 	queued: number;
 	/** Field mode: pointerup → painted (a tap's click comes after the finger lifts; ms). */
 	fromUp: number | null;
+	/** Field mode: click → painted (the click is the tap's handler; ms). */
+	fromClick: number | null;
 }
 
 export function gridPageExists(): boolean {
@@ -108,7 +110,12 @@ const round = (n: number): number => Math.round(n * 10) / 10;
 function fromUpNote(samples: Sample[]): string {
 	const up = samples.map((s) => s.fromUp).filter((v): v is number => v !== null);
 	if (up.length === 0) return '';
-	return `; pointerup → painted p50 ${percentile(up, 50)}, p95 ${percentile(up, 95)}, max ${Math.max(...up)}`;
+	const click = samples.map((s) => s.fromClick).filter((v): v is number => v !== null);
+	const clickNote =
+		click.length === 0
+			? ''
+			: `; click → painted p50 ${percentile(click, 50)}, p95 ${percentile(click, 95)}, max ${Math.max(...click)}`;
+	return `; pointerup → painted p50 ${percentile(up, 50)}, p95 ${percentile(up, 95)}, max ${Math.max(...up)}${clickNote}`;
 }
 
 /** The table rows of one view at one CPU rate, against issue 15's targets. */
@@ -185,7 +192,10 @@ export async function localEditWorkload(ctx: BenchContext): Promise<WorkloadResu
 				samples[`${key}-changed`] = got.map((s) => s.changed);
 				samples[`${key}-painted`] = got.map((s) => s.painted);
 				samples[`${key}-queued`] = got.map((s) => s.queued);
-				if (view === 'field') samples[`${key}-fromUp`] = got.map((s) => s.fromUp ?? Number.NaN);
+				if (view === 'field') {
+					samples[`${key}-fromUp`] = got.map((s) => s.fromUp ?? Number.NaN);
+					samples[`${key}-fromClick`] = got.map((s) => s.fromClick ?? Number.NaN);
+				}
 				const painted = got.map((s) => s.painted);
 				medians[`${key}-painted-p50`] = percentile(painted, 50);
 				medians[`${key}-painted-p95`] = percentile(painted, 95);
@@ -276,7 +286,8 @@ export async function measure(page: Page, view: View, edits: number): Promise<Sa
 			changed: round(s.changed),
 			painted: round(s.painted),
 			queued: round(s.queued),
-			fromUp: s.fromUp === null ? null : round(s.fromUp)
+			fromUp: s.fromUp === null ? null : round(s.fromUp),
+			fromClick: s.fromClick === null ? null : round(s.fromClick)
 		});
 		await page.waitForTimeout(GAP_MS);
 	}
@@ -288,13 +299,22 @@ function installProbe(): void {
 	const w = window as unknown as {
 		__benchInput: { stamp: number; ran: number } | null;
 		__benchUp: number | null;
+		__benchClick: number | null;
 	};
 	w.__benchInput = null;
 	w.__benchUp = null;
+	w.__benchClick = null;
 	window.addEventListener(
 		'pointerup',
 		(e) => {
 			if (w.__benchUp === null) w.__benchUp = e.timeStamp;
+		},
+		{ capture: true }
+	);
+	window.addEventListener(
+		'click',
+		(e) => {
+			if (w.__benchClick === null) w.__benchClick = e.timeStamp;
 		},
 		{ capture: true }
 	);
@@ -314,6 +334,7 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 	const w = window as unknown as {
 		__benchInput: { stamp: number; ran: number } | null;
 		__benchUp: number | null;
+		__benchClick: number | null;
 		__benchEdit: Promise<unknown>;
 	};
 	let selector: string;
@@ -338,6 +359,7 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 	const before = el.getAttribute(attr);
 	w.__benchInput = null;
 	w.__benchUp = null;
+	w.__benchClick = null;
 	w.__benchEdit = new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			observer.disconnect();
@@ -362,7 +384,9 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 						changed: changedAt - input.stamp,
 						painted: paintedAt - input.stamp,
 						queued: input.ran - input.stamp,
-						fromUp: w.__benchUp === null ? null : paintedAt - w.__benchUp
+						fromUp: w.__benchUp === null ? null : paintedAt - w.__benchUp,
+						fromClick:
+							o.view === 'field' && w.__benchClick !== null ? paintedAt - w.__benchClick : null
 					});
 				};
 				ch.port2.postMessage(0);
