@@ -23,7 +23,6 @@
  *              └──refused/threw──▶ failed (value + reason shown) ──set/dismiss──▶ gone
  * ```
  */
-import { SvelteMap } from 'svelte/reactivity';
 import { componentEdit, type ResultKey } from '$lib/app/data';
 import { cycleChecklist, tapChecklist, type ChecklistValue } from '$lib/domain/checklist';
 import type { EditResult } from '$lib/sync/client';
@@ -67,11 +66,60 @@ function replicaValue(record: WireRecord | undefined, component: string): Json |
 
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** One edited cell's reactive state (made on its first write, never dropped). */
+class Cell {
+	entry = $state.raw<Entry | undefined>(undefined);
+	error = $state.raw<string | null>(null);
+}
+
+/** Tells readers of not-yet-edited cells that one appeared (see `#read`). */
+class Appeared {
+	version = $state(0);
+}
+
+/**
+ * Readers of a cell nobody has edited watch one of these buckets (by a hash
+ * of the key), not one signal for all: a first edit re-runs the few cells
+ * that share its bucket, not the whole grid (a SvelteMap's missing keys all
+ * share one version signal).
+ */
+const BUCKETS = 64;
+
+function bucketOf(key: string): number {
+	let h = 0;
+	for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+	return (h >>> 0) % BUCKETS;
+}
+
 export class ResultEdits {
 	#sync: ResultsPort;
-	#entries = new SvelteMap<string, Entry>();
-	#errors = new SvelteMap<string, string>();
+	// Not a SvelteMap on purpose: a cell's appearance is signalled by its bucket.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#cells = new Map<string, Cell>();
+	#appeared = Array.from({ length: BUCKETS }, () => new Appeared());
 	#seq = 0;
+
+	// Cells are made only here, in writes (event handlers, promise callbacks),
+	// never inside a reaction: state made inside a reaction is not tracked by it.
+	#write(k: string): Cell {
+		let cell = this.#cells.get(k);
+		if (!cell) {
+			cell = new Cell();
+			this.#cells.set(k, cell);
+			(this.#appeared[bucketOf(k)] as Appeared).version++;
+		}
+		return cell;
+	}
+
+	#read(k: string): Cell | undefined {
+		const cell = this.#cells.get(k);
+		if (!cell) void (this.#appeared[bucketOf(k)] as Appeared).version;
+		return cell;
+	}
+
+	#entry(k: string): Entry | undefined {
+		return this.#read(k)?.entry;
+	}
 
 	constructor(sync: ResultsPort) {
 		this.#sync = sync;
@@ -83,7 +131,7 @@ export class ResultEdits {
 	 * replica; else the replica's value (`replica`, as the view read it).
 	 */
 	value(id: string, component: string, replica: Json | undefined): Json | undefined {
-		const e = this.#entries.get(editKey(id, component));
+		const e = this.#entry(editKey(id, component));
 		if (!e) return replica;
 		if (e.phase === 'saved' && !jsonEqual(replica, e.replicaThen)) return replica;
 		return e.value;
@@ -91,17 +139,17 @@ export class ResultEdits {
 
 	/** True from a `set` until its write is durable on the device (the cell says "saving"). */
 	saving(id: string, component: string): boolean {
-		return this.#entries.get(editKey(id, component))?.phase === 'saving';
+		return this.#entry(editKey(id, component))?.phase === 'saving';
 	}
 
 	/** Why the cell's last edit was refused, or null. */
 	error(id: string, component: string): string | null {
-		return this.#errors.get(editKey(id, component)) ?? null;
+		return this.#read(editKey(id, component))?.error ?? null;
 	}
 
 	/** Shows `reason` at the cell (e.g. typed text the device's validation refused). */
 	refuse(id: string, component: string, reason: string): void {
-		this.#errors.set(editKey(id, component), reason);
+		this.#write(editKey(id, component)).error = reason;
 	}
 
 	/**
@@ -109,15 +157,16 @@ export class ResultEdits {
 	 * cell: the grid's next action elsewhere. A failed write's reason stays.
 	 */
 	clearRefusals(): void {
-		for (const k of [...this.#errors.keys()])
-			if (this.#entries.get(k)?.phase !== 'failed') this.#errors.delete(k);
+		for (const cell of this.#cells.values())
+			if (cell.error !== null && cell.entry?.phase !== 'failed') cell.error = null;
 	}
 
 	/** The teacher dismissed the cell's error: it goes, and a failed value with it. */
 	dismiss(id: string, component: string): void {
-		const k = editKey(id, component);
-		this.#errors.delete(k);
-		if (this.#entries.get(k)?.phase === 'failed') this.#entries.delete(k);
+		const cell = this.#cells.get(editKey(id, component));
+		if (!cell) return;
+		cell.error = null;
+		if (cell.entry?.phase === 'failed') cell.entry = undefined;
 	}
 
 	/**
@@ -132,12 +181,13 @@ export class ResultEdits {
 		const path: FieldPath = `values.${component}`;
 		const shown = this.value(id, component, replicaValue(this.#sync.get('results', id), component));
 		const status = this.#sync.status('results', id, path);
-		this.#errors.delete(k);
-		if (jsonEqual(shown ?? null, value) && this.#entries.get(k)?.phase !== 'failed')
+		const cell = this.#write(k);
+		cell.error = null;
+		if (jsonEqual(shown ?? null, value) && cell.entry?.phase !== 'failed')
 			return Promise.resolve(null);
 		const seq = ++this.#seq;
 		this.#prune();
-		this.#entries.set(k, { id, component, value, phase: 'saving', seq });
+		cell.entry = { id, component, value, phase: 'saving', seq };
 		let write: Promise<EditResult>;
 		try {
 			if (status.status === 'rejected' && status.opId) {
@@ -150,9 +200,8 @@ export class ResultEdits {
 			write = Promise.reject(e instanceof Error ? e : new Error(String(e)));
 		}
 		return write.then(
-			(res) => this.#settle(k, id, component, seq, res),
-			(e: unknown) =>
-				this.#settle(k, id, component, seq, { ok: false, code: 'error', reason: reasonOf(e) })
+			(res) => this.#settle(cell, seq, res),
+			(e: unknown) => this.#settle(cell, seq, { ok: false, code: 'error', reason: reasonOf(e) })
 		);
 	}
 
@@ -175,27 +224,28 @@ export class ResultEdits {
 
 	// Saved entries whose value the replica has since shown (or moved off) are done.
 	#prune(): void {
-		for (const [k, e] of this.#entries) {
-			if (e.phase !== 'saved') continue;
+		for (const cell of this.#cells.values()) {
+			const e = cell.entry;
+			if (e?.phase !== 'saved') continue;
 			const now = replicaValue(this.#sync.get('results', e.id), e.component);
-			if (!jsonEqual(now, e.replicaThen)) this.#entries.delete(k);
+			if (!jsonEqual(now, e.replicaThen)) cell.entry = undefined;
 		}
 	}
 
-	#settle(k: string, id: string, component: string, seq: number, res: EditResult): EditResult {
-		const e = this.#entries.get(k);
+	#settle(cell: Cell, seq: number, res: EditResult): EditResult {
+		const e = cell.entry;
 		// A later set for the cell owns it now; its own answer decides what shows.
 		if (!e || e.seq !== seq) return res;
 		if (!res.ok) {
-			this.#entries.set(k, { ...e, phase: 'failed' });
-			this.#errors.set(k, res.reason);
+			cell.entry = { ...e, phase: 'failed' };
+			cell.error = res.reason;
 			return res;
 		}
-		const now = replicaValue(this.#sync.get('results', id), component);
-		if (jsonEqual(now ?? null, e.value)) this.#entries.delete(k);
+		const now = replicaValue(this.#sync.get('results', e.id), e.component);
+		if (jsonEqual(now ?? null, e.value)) cell.entry = undefined;
 		// Durable, but this tab's replica has not read it back yet (a follower
 		// tab reloads after the leader's message): keep showing ours until it does.
-		else this.#entries.set(k, { ...e, phase: 'saved', replicaThen: now });
+		else cell.entry = { ...e, phase: 'saved', replicaThen: now };
 		return res;
 	}
 }
