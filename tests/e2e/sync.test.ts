@@ -231,6 +231,59 @@ test('an edit the server refuses shows its reason, survives a reload and can be 
 	}
 });
 
+test('editing a cell whose edit the server refused fixes that edit: the refusal goes, the new value syncs', async ({
+	browser,
+	baseURL
+}) => {
+	const assessment = A['vertical_jump'] as string;
+	const original = await office<{ components: { key: string; label: string }[] }>(
+		baseURL!,
+		'GET',
+		`/api/collections/assessments/records/${assessment}`
+	);
+	const last = original.components[original.components.length - 1]!;
+	const student = STUDENTS[5] as string;
+	const a = await deviceFor(browser, 'teacherA', undefined, baseURL);
+	try {
+		await openGrid(a.page, assessment, student, last.key);
+		await a.context.setOffline(true);
+		await setChecklist(cell(a.page, student, last.key), 'demonstrated');
+		// The office takes the component out while the edit waits, then puts it back.
+		await office(baseURL!, 'PATCH', `/api/collections/assessments/records/${assessment}`, {
+			components: original.components.slice(0, -1)
+		});
+		await a.context.setOffline(false);
+		await expect(a.page.getByTestId('sync-badge')).toContainText('1 not accepted');
+		await office(baseURL!, 'PATCH', `/api/collections/assessments/records/${assessment}`, {
+			components: original.components
+		});
+		await openGrid(a.page, assessment, student, last.key);
+		const target = cell(a.page, student, last.key);
+		await expect(target).toHaveAttribute('data-state', 'rejected');
+
+		// The teacher corrects the cell in the grid: the refused edit is fixed, not stacked.
+		await setChecklist(target, 'not yet');
+		await expect(a.page.getByTestId('sync-badge')).not.toContainText('not accepted');
+		await waitForSynced(a.page);
+		await expect(target).toHaveAttribute('data-state', 'synced');
+		await a.page.goto('/conflicts');
+		await expect(a.page.getByTestId('rejected')).toHaveCount(0);
+		const stored = await office<{ items: { student: string; values: Record<string, unknown> }[] }>(
+			baseURL!,
+			'GET',
+			`/api/collections/results/records?filter=${encodeURIComponent(
+				`assessment="${assessment}" && period="${TERM4}" && class="${CLASS}"`
+			)}`
+		);
+		expect(stored.items.find((r) => r.student === student)?.values).toEqual({ [last.key]: 0 });
+	} finally {
+		await office(baseURL!, 'PATCH', `/api/collections/assessments/records/${assessment}`, {
+			components: original.components
+		});
+		await a.context.close();
+	}
+});
+
 test('after the session expires with edits pending, signing in again syncs them all', async ({
 	browser,
 	baseURL

@@ -16,8 +16,9 @@
  *   (`page.keyboard.press`), so the event goes through Chromium's real input
  *   pipeline and waits behind whatever the main thread is doing.
  * - field: 1024×768 with hasTouch, /classes/<3 Banksia>/field?a=<Catch>&p=<term 2>;
- *   each edit taps (`page.touchscreen.tap`, CDP touch events) the next of the
- *   toggles c1…c4 (round-robin; c5/c6 stay unobserved so the student is never
+ *   each edit taps (`page.touchscreen.tap`, CDP touch events) the
+ *   "Demonstrated" target of the next of components c1…c4 (round-robin; a
+ *   second tap clears it again; c5/c6 stay unobserved so the student is never
  *   complete and the view does not move on).
  *
  * What is timed, inside the page (no CDP round trip counted):
@@ -27,7 +28,7 @@
  *   waited for the main thread (a long task of the sync loop shows up here).
  * - changed: a MutationObserver on the document notes performance.now() when
  *   the cell (looked up again by its key: it may be re-rendered) shows a new
- *   value (`data-value` for the grid's td, `data-mark` for a field toggle).
+ *   value (`data-value` for the grid's td, `data-mark` for a field component).
  * - painted: after that change, a requestAnimationFrame callback and then a
  *   MessageChannel message: the message runs once the frame that carries the
  *   change has been produced (style, layout, paint), so this is the next
@@ -36,8 +37,9 @@
  *
  * What it relies on in the page: grid `td[data-cell="<student>:<component>"]`
  * with `data-value`, focusable cells and Space toggling a checklist cell
- * (ScoreGrid.svelte); field `button[data-component="<key>"]` with
- * `data-mark`, a tap stepping the mark (ComponentToggle.svelte).
+ * (ScoreGrid.svelte); field `[data-component="<key>"]` with
+ * `data-mark` and its `button[data-choice="demonstrated"]`, a tap setting or
+ * clearing the mark (ComponentToggle.svelte).
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +73,8 @@ interface Sample {
 	queued: number;
 	/** Field mode: pointerup → painted (a tap's click comes after the finger lifts; ms). */
 	fromUp: number | null;
+	/** Field mode: click → painted (the click is the tap's handler; ms). */
+	fromClick: number | null;
 }
 
 export function gridPageExists(): boolean {
@@ -106,7 +110,12 @@ const round = (n: number): number => Math.round(n * 10) / 10;
 function fromUpNote(samples: Sample[]): string {
 	const up = samples.map((s) => s.fromUp).filter((v): v is number => v !== null);
 	if (up.length === 0) return '';
-	return `; pointerup → painted p50 ${percentile(up, 50)}, p95 ${percentile(up, 95)}, max ${Math.max(...up)}`;
+	const click = samples.map((s) => s.fromClick).filter((v): v is number => v !== null);
+	const clickNote =
+		click.length === 0
+			? ''
+			: `; click → painted p50 ${percentile(click, 50)}, p95 ${percentile(click, 95)}, max ${Math.max(...click)}`;
+	return `; pointerup → painted p50 ${percentile(up, 50)}, p95 ${percentile(up, 95)}, max ${Math.max(...up)}${clickNote}`;
 }
 
 /** The table rows of one view at one CPU rate, against issue 15's targets. */
@@ -183,7 +192,10 @@ export async function localEditWorkload(ctx: BenchContext): Promise<WorkloadResu
 				samples[`${key}-changed`] = got.map((s) => s.changed);
 				samples[`${key}-painted`] = got.map((s) => s.painted);
 				samples[`${key}-queued`] = got.map((s) => s.queued);
-				if (view === 'field') samples[`${key}-fromUp`] = got.map((s) => s.fromUp ?? Number.NaN);
+				if (view === 'field') {
+					samples[`${key}-fromUp`] = got.map((s) => s.fromUp ?? Number.NaN);
+					samples[`${key}-fromClick`] = got.map((s) => s.fromClick ?? Number.NaN);
+				}
 				const painted = got.map((s) => s.painted);
 				medians[`${key}-painted-p50`] = percentile(painted, 50);
 				medians[`${key}-painted-p95`] = percentile(painted, 95);
@@ -246,7 +258,10 @@ export async function openView(
 		await page.locator('[role="grid"] tbody tr[data-student]').nth(24).waitFor({ timeout: 30_000 });
 	} else {
 		await page.goto(`/classes/${cls}/field?a=${catchId}&p=${DEMO_IDS.periods.term2}`);
-		await page.locator('button[data-component="c4"]').waitFor({ timeout: 30_000 });
+		await page
+			.locator('[data-component="c4"] button[data-choice]')
+			.first()
+			.waitFor({ timeout: 30_000 });
 	}
 	// Until this tab leads sync, edits go through a leader that may not exist yet.
 	await page
@@ -271,7 +286,8 @@ export async function measure(page: Page, view: View, edits: number): Promise<Sa
 			changed: round(s.changed),
 			painted: round(s.painted),
 			queued: round(s.queued),
-			fromUp: s.fromUp === null ? null : round(s.fromUp)
+			fromUp: s.fromUp === null ? null : round(s.fromUp),
+			fromClick: s.fromClick === null ? null : round(s.fromClick)
 		});
 		await page.waitForTimeout(GAP_MS);
 	}
@@ -283,13 +299,22 @@ function installProbe(): void {
 	const w = window as unknown as {
 		__benchInput: { stamp: number; ran: number } | null;
 		__benchUp: number | null;
+		__benchClick: number | null;
 	};
 	w.__benchInput = null;
 	w.__benchUp = null;
+	w.__benchClick = null;
 	window.addEventListener(
 		'pointerup',
 		(e) => {
 			if (w.__benchUp === null) w.__benchUp = e.timeStamp;
+		},
+		{ capture: true }
+	);
+	window.addEventListener(
+		'click',
+		(e) => {
+			if (w.__benchClick === null) w.__benchClick = e.timeStamp;
 		},
 		{ capture: true }
 	);
@@ -309,6 +334,7 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 	const w = window as unknown as {
 		__benchInput: { stamp: number; ran: number } | null;
 		__benchUp: number | null;
+		__benchClick: number | null;
 		__benchEdit: Promise<unknown>;
 	};
 	let selector: string;
@@ -320,15 +346,20 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 		attr = 'data-value';
 		td.focus();
 	} else {
-		selector = `button[data-component="c${(o.i % 4) + 1}"]`;
+		selector = `[data-component="c${(o.i % 4) + 1}"]`;
 		attr = 'data-mark';
 	}
 	const el = document.querySelector<HTMLElement>(selector);
 	if (!el) throw new Error(`no ${selector}`);
-	if (o.view === 'field') el.scrollIntoView({ block: 'center' });
+	// Field mode: the tap lands on the component's "Demonstrated" target.
+	const target =
+		o.view === 'field' ? el.querySelector<HTMLElement>('button[data-choice="demonstrated"]') : el;
+	if (!target) throw new Error(`no target in ${selector}`);
+	if (o.view === 'field') target.scrollIntoView({ block: 'center' });
 	const before = el.getAttribute(attr);
 	w.__benchInput = null;
 	w.__benchUp = null;
+	w.__benchClick = null;
 	w.__benchEdit = new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			observer.disconnect();
@@ -353,7 +384,9 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 						changed: changedAt - input.stamp,
 						painted: paintedAt - input.stamp,
 						queued: input.ran - input.stamp,
-						fromUp: w.__benchUp === null ? null : paintedAt - w.__benchUp
+						fromUp: w.__benchUp === null ? null : paintedAt - w.__benchUp,
+						fromClick:
+							o.view === 'field' && w.__benchClick !== null ? paintedAt - w.__benchClick : null
 					});
 				};
 				ch.port2.postMessage(0);
@@ -366,6 +399,6 @@ function armEdit(o: { view: 'grid' | 'field'; i: number }): { x: number; y: numb
 			attributeFilter: [attr]
 		});
 	});
-	const r = el.getBoundingClientRect();
+	const r = target.getBoundingClientRect();
 	return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
 }

@@ -8,6 +8,8 @@ import type { SyncStatus } from '$lib/sync/replica';
 
 /** The state of one cell, row or record as shown beside it. */
 export type SaveState =
+	/** The edit is on screen and on its way to the device's storage (a few ms). */
+	| 'saving'
 	| 'local'
 	| 'syncing'
 	| 'synced'
@@ -59,6 +61,7 @@ export function saveStateIn(status: SyncStatus, mode: SyncMode): SaveState {
 
 /** Short words for a state (the cell shows an icon, these are its label and title). */
 export const SAVE_STATE_WORDS: Readonly<Record<SaveState, string>> = {
+	saving: 'Saving…',
 	local: 'Saved on this device',
 	syncing: 'Syncing…',
 	synced: 'Synced',
@@ -71,6 +74,7 @@ export const SAVE_STATE_WORDS: Readonly<Record<SaveState, string>> = {
 
 /** A glyph per state, never the only cue (always paired with words). Plain Unicode found in every system font: no emoji, which headless and older tablets draw as boxes. */
 export const SAVE_STATE_ICONS: Readonly<Record<SaveState, string>> = {
+	saving: '…',
 	local: '●',
 	syncing: '↻',
 	synced: '✓',

@@ -4,6 +4,7 @@
  */
 import { CHECKLIST_WORDS } from '$lib/app/values';
 import type { Assessment } from '$lib/domain/assessment';
+import { DEMONSTRATED, NOT_YET, tapChecklist } from '$lib/domain/checklist';
 import { withSelection } from '$lib/app/selection';
 import type { EditResult } from '$lib/sync/client';
 import type { Json } from '$lib/sync/core/types';
@@ -30,10 +31,13 @@ export function valueOfMark(mark: Mark): 1 | 0 | null {
 
 /**
  * Field mode's two targets: a tap on a mark sets it, a tap on the mark already
- * set clears the component (not observed). Either mark is one tap.
+ * set clears the component (not observed). Either mark is one tap. The rule
+ * is the domain's (`tapChecklist`), in marks.
  */
 export function tapMark(current: Mark, tapped: Exclude<Mark, 'not_observed'>): Mark {
-	return current === tapped ? 'not_observed' : tapped;
+	return markOf(
+		tapChecklist(valueOfMark(current), tapped === 'demonstrated' ? DEMONSTRATED : NOT_YET)
+	);
 }
 
 /** Whether one component has a value of its assessment's kind. */
@@ -71,13 +75,6 @@ export function secondsWords(seconds: number): string {
 /** A date as PocketBase writes it ("2026-03-03 10:15:00.000Z"), so attempts sort as text. */
 export function pocketBaseDate(ms: number): string {
 	return new Date(ms).toISOString().replace('T', ' ');
-}
-
-/** The fastest of some attempts' seconds, or null. */
-export function fastest(seconds: readonly number[]): number | null {
-	let best: number | null = null;
-	for (const s of seconds) if (isFinite(s) && (best === null || s < best)) best = s;
-	return best;
 }
 
 /** Field mode's student in the URL (`?s=`), beside the assessment and period. */

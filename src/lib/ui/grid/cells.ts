@@ -13,13 +13,13 @@ import {
 	type AssessmentComponent,
 	type AssessmentKind
 } from '$lib/domain/assessment';
+import { cycleChecklist, DEMONSTRATED, NOT_YET } from '$lib/domain/checklist';
 import type { Json } from '$lib/sync/core/types';
+
+export { DEMONSTRATED, NOT_YET };
 
 /** A component's value as the replica holds it; absent and null both mean "empty". */
 export type CellValue = Json | undefined;
-
-export const DEMONSTRATED = 1;
-export const NOT_YET = 0;
 
 /** True for a cell with nothing in it ("not observed", "not scored"). */
 export function isEmpty(v: CellValue): v is null | undefined {
@@ -71,11 +71,7 @@ export function cellWords(
 }
 
 /** Space or a click on a checklist cell: demonstrated → not yet → not observed → demonstrated. */
-export function nextChecklistValue(v: CellValue): Json {
-	if (v === DEMONSTRATED) return NOT_YET;
-	if (v === NOT_YET) return null;
-	return DEMONSTRATED;
-}
+export const nextChecklistValue = cycleChecklist;
 
 /** A key typed on a checklist cell that sets it directly (1/y/d, 0/n), else undefined. */
 export function checklistKeyValue(key: string): Json | undefined {

@@ -50,6 +50,24 @@ export interface GridScope {
 	periodId: string;
 }
 
+/** The read-only columns after the components. */
+export type Extra = 'total' | 'level' | 'attempts' | 'best' | 'saved';
+
+/**
+ * Column widths (rem). The grid's table lays out fixed (`table-layout: fixed`,
+ * from the heading row), so a new value, total or save state never re-measures
+ * the table; the component columns share what the name and these leave, at
+ * least COMPONENT_MIN_REM each.
+ */
+export const EXTRA_WIDTH_REM: Readonly<Record<Extra, number>> = {
+	total: 4.5,
+	level: 8,
+	attempts: 5.5,
+	best: 5.5,
+	saved: 8.5
+};
+export const COMPONENT_MIN_REM = { checklist: 6, typed: 4.25 } as const;
+
 /** A cell's key, as `data-cell` shows it: `<studentId>:<componentKey>`. */
 export function cellKey(studentId: string, component: string): string {
 	return `${studentId}:${component}`;
