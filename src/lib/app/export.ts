@@ -1,7 +1,8 @@
 /**
  * A class's results for one period as CSV: one row per student, and per
  * assessment a column for each component plus its total and level (best time
- * for timed ones). Papa Parse writes the CSV (quoting, formula-safe cells).
+ * for timed ones), then the child's status on the day ("Absent (2026-03-02)",
+ * empty when there). Papa Parse writes the CSV (quoting, formula-safe cells).
  */
 import Papa from 'papaparse';
 import type { Assessment } from '$lib/domain/assessment';
@@ -16,6 +17,7 @@ import {
 	type PeriodInfo,
 	type Reader
 } from './data';
+import { STATUS_WORDS, resultStatus } from './status';
 import { valueWords } from './values';
 
 /** A component value in a spreadsheet: words, and empty when there is none. */
@@ -37,6 +39,7 @@ export function classResultsCsv(
 		if (a.kind === 'timed') header.push(`${a.name}: best time (s)`);
 		else if (a.kind !== 'grade') header.push(`${a.name}: total`);
 		header.push(`${a.name}: level`);
+		header.push(`${a.name}: status`);
 	}
 	const rows: string[][] = [header];
 	for (const s of studentsIn(db, cls.id)) {
@@ -49,6 +52,8 @@ export function classResultsCsv(
 			if (a.kind === 'timed') row.push(d.best_time === null ? '' : String(d.best_time));
 			else if (a.kind !== 'grade') row.push(d.total === null ? '' : String(d.total));
 			row.push(levelLabel(d.level));
+			const status = resultStatus(db, key);
+			row.push(status ? `${STATUS_WORDS[status.kind]} (${status.on})` : '');
 		}
 		rows.push(row);
 	}

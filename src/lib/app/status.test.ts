@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { HOP } from '$lib/domain/fixtures.test-helpers';
+import { validateOp } from '$lib/domain/validate';
+import { formatStamp } from '$lib/sync/core/stamp';
+import type { Json, Op, SyncedCollection, WireRecord } from '$lib/sync/core/types';
+import { describeEdit, mainPath, shown } from './conflicts';
+import type { Reader } from './data';
+import {
+	dayOf,
+	nextStatus,
+	resultStatus,
+	statusChoices,
+	statusEdit,
+	statusValueWords,
+	statusWords
+} from './status';
+
+const KEY = {
+	student: 'stu000000000001',
+	class: 'cls000000000001',
+	assessment: HOP.id,
+	period: 'per000000000001'
+};
+const rec = (id: string, fields: Record<string, Json>): WireRecord =>
+	({ id, stamps: {}, seq: 1, deleted: false, ...fields }) as WireRecord;
+
+function reader(records: Partial<Record<SyncedCollection, WireRecord[]>>): Reader {
+	return {
+		get: (c, id) => records[c]?.find((r) => r.id === id),
+		list: (c, p) => (records[c] ?? []).filter((r) => (p ? p(r) : true))
+	};
+}
+
+describe('a child’s status, as pages use it', () => {
+	it('one tap sets a kind for today; the same tap again clears it; another kind replaces it', () => {
+		const today = '2026-03-02';
+		const absent = nextStatus(null, 'absent', today);
+		expect(absent).toEqual({ kind: 'absent', on: today });
+		expect(nextStatus(absent, 'absent', today)).toBeNull();
+		expect(nextStatus(absent, 'injured', '2026-03-03')).toEqual({
+			kind: 'injured',
+			on: '2026-03-03'
+		});
+		expect(nextStatus(absent, null, today)).toBeNull();
+	});
+
+	it('the edit writes kind and day as one path, and the domain accepts it', () => {
+		const edit = statusEdit(KEY, { kind: 'excused', on: '2026-03-02' });
+		expect(edit.fields['status']).toEqual({ kind: 'excused', on: '2026-03-02' });
+		expect(Object.keys(edit.fields).filter((p) => p.startsWith('status'))).toEqual(['status']);
+		const op: Op = {
+			id: '0190a1b2-0000-7000-8000-000000000001',
+			collection: 'results',
+			record: edit.id,
+			fields: edit.fields,
+			stamp: formatStamp(1_767_225_600_000, 0, 'dev_a'),
+			base: {}
+		};
+		expect(validateOp(op, { assessment: HOP, existing: null })).toEqual({ ok: true });
+		expect(statusEdit(KEY, null).fields['status']).toBeNull();
+	});
+
+	it('reads the status of a result and says it in words', () => {
+		const edit = statusEdit(KEY, { kind: 'injured', on: '2026-03-02' });
+		const db = reader({ results: [rec(edit.id, edit.fields)] });
+		const status = resultStatus(db, KEY);
+		expect(status).toEqual({ kind: 'injured', on: '2026-03-02' });
+		expect(statusWords(status)).toBe('Injured');
+		expect(statusWords(status, true)).toBe('Injured on 2 Mar 2026');
+		expect(statusWords(null)).toBe('Present');
+		expect(resultStatus(reader({}), KEY)).toBeNull();
+	});
+
+	it('a day is the device’s calendar day', () => {
+		expect(dayOf(new Date(2026, 2, 2, 23, 59).getTime())).toBe('2026-03-02');
+		expect(dayOf(new Date(2026, 2, 3, 0, 1).getTime())).toBe('2026-03-03');
+	});
+
+	it('a conflict notice or rejected edit of a status is described in words', () => {
+		const edit = statusEdit(KEY, { kind: 'absent', on: '2026-03-02' });
+		const db = reader({
+			results: [rec(edit.id, edit.fields)],
+			students: [rec(KEY.student, { given_name: 'Mia', family_name: 'Chen' })]
+		});
+		const context = describeEdit(db, 'results', edit.id, 'status');
+		expect(context.field).toBe('Away on the day');
+		expect(context.title).toBe('Mia Chen');
+		expect(shown(context, { kind: 'absent', on: '2026-03-02' })).toBe('Absent on 2 Mar 2026');
+		expect(shown(context, null)).toBe('Present (no status)');
+		expect(statusValueWords({ kind: '??' })).toBe('{"kind":"??"}');
+		const op = {
+			id: 'x',
+			collection: 'results',
+			record: edit.id,
+			fields: edit.fields,
+			stamp: '',
+			base: {}
+		} as Op;
+		expect(mainPath(op)).toBe('status');
+	});
+
+	it('offers each kind for today, then present', () => {
+		expect(statusChoices('2026-03-02')).toEqual([
+			{ label: 'Absent', value: { kind: 'absent', on: '2026-03-02' } },
+			{ label: 'Injured', value: { kind: 'injured', on: '2026-03-02' } },
+			{ label: 'Excused', value: { kind: 'excused', on: '2026-03-02' } },
+			{ label: 'Present (no status)', value: null }
+		]);
+	});
+});
