@@ -7,7 +7,8 @@ import { describeEdit, mainPath, shown } from './conflicts';
 import type { Reader } from './data';
 import {
 	dayOf,
-	nextStatus,
+	chosenStatus,
+	saveStatus,
 	resultStatus,
 	statusChoices,
 	statusEdit,
@@ -32,16 +33,17 @@ function reader(records: Partial<Record<SyncedCollection, WireRecord[]>>): Reade
 }
 
 describe('a child’s status, as pages use it', () => {
-	it('one tap sets a kind for today; the same tap again clears it; another kind replaces it', () => {
+	it('a kind chosen is set for today; the same kind keeps its day; Present clears it', () => {
 		const today = '2026-03-02';
-		const absent = nextStatus(null, 'absent', today);
+		const absent = chosenStatus(null, 'absent', today);
 		expect(absent).toEqual({ kind: 'absent', on: today });
-		expect(nextStatus(absent, 'absent', today)).toBeNull();
-		expect(nextStatus(absent, 'injured', '2026-03-03')).toEqual({
+		expect(chosenStatus(absent, 'absent', '2026-03-05')).toEqual({ kind: 'absent', on: today });
+		expect(chosenStatus(absent, 'injured', '2026-03-03')).toEqual({
 			kind: 'injured',
 			on: '2026-03-03'
 		});
-		expect(nextStatus(absent, null, today)).toBeNull();
+		expect(chosenStatus(absent, null, today)).toBeNull();
+		expect(chosenStatus(null, null, today)).toBeNull();
 	});
 
 	it('the edit writes kind and day as one path, and the domain accepts it', () => {
@@ -106,5 +108,49 @@ describe('a child’s status, as pages use it', () => {
 			{ label: 'Excused', value: { kind: 'excused', on: '2026-03-02' } },
 			{ label: 'Present (no status)', value: null }
 		]);
+	});
+});
+
+describe('saveStatus', () => {
+	function editor(state: { status: string; opId?: string }) {
+		const calls: string[] = [];
+		return {
+			calls,
+			status: () => ({ ...state, syncedAt: null }) as never,
+			edit: async (_c: 'results', id: string, fields: Record<string, Json>) => {
+				calls.push(`edit ${id} ${JSON.stringify(fields['status'])}`);
+				return { ok: true as const, opId: 'op1' };
+			},
+			fix: async (opId: string, value: Json, path?: string) => {
+				calls.push(`fix ${opId} ${path} ${JSON.stringify(value)}`);
+				return { ok: true as const, opId };
+			}
+		};
+	}
+
+	it('edits the result, kind and day together', async () => {
+		const sync = editor({ status: 'synced' });
+		await saveStatus(sync, KEY, { kind: 'absent', on: '2026-03-02' });
+		expect(sync.calls).toEqual([
+			`edit ${statusEdit(KEY, null).id} {"kind":"absent","on":"2026-03-02"}`
+		]);
+	});
+
+	it('fixes a refused status edit instead of stacking a new one', async () => {
+		const sync = editor({ status: 'rejected', opId: 'bad1' });
+		await saveStatus(sync, KEY, null);
+		expect(sync.calls).toEqual(['fix bad1 status null']);
+	});
+
+	it('turns a thrown error into a refusal', async () => {
+		const sync = {
+			...editor({ status: 'synced' }),
+			edit: () => Promise.reject(new Error('Sync has not started: sign in first.'))
+		};
+		expect(await saveStatus(sync, KEY, null)).toEqual({
+			ok: false,
+			code: 'error',
+			reason: 'Sync has not started: sign in first.'
+		});
 	});
 });

@@ -12,8 +12,10 @@ import {
 	type AbsenceKind,
 	type ResultStatus
 } from '$lib/domain/status';
+import type { EditResult } from '$lib/sync/client';
 import { resultId } from '$lib/sync/core/ids';
-import type { FieldPath, Json } from '$lib/sync/core/types';
+import type { FieldPath, Json, SyncedCollection } from '$lib/sync/core/types';
+import type { SyncStatus } from '$lib/sync/replica';
 import { resultOf, type Reader, type ResultKey } from './data';
 
 export { ABSENCE_KINDS, STATUS_FIELD, statusOf };
@@ -71,15 +73,17 @@ export function statusValueWords(value: Json | undefined): string {
 }
 
 /**
- * What a tap on `kind` makes of `current`: that kind today, or nothing when
- * the child already has that kind (a second tap clears it). `null` clears.
+ * What choosing `kind` makes of `current`: that kind on `today`; the current
+ * status as it is when it already has that kind (its day is kept); `null`
+ * (Present) clears it.
  */
-export function nextStatus(
+export function chosenStatus(
 	current: ResultStatus | null,
 	kind: AbsenceKind | null,
 	today: string
 ): ResultStatus | null {
-	if (kind === null || current?.kind === kind) return null;
+	if (kind === null) return null;
+	if (current?.kind === kind) return current;
 	return { kind, on: today };
 }
 
@@ -98,4 +102,32 @@ export function statusEdit(
 			[STATUS_FIELD]: status ? { kind: status.kind, on: status.on } : null
 		}
 	};
+}
+
+/** What setting a status needs of the sync bridge (appSync fits). */
+export interface StatusEditor {
+	status(collection: SyncedCollection, id: string, path?: FieldPath): SyncStatus;
+	edit(collection: 'results', id: string, fields: Record<FieldPath, Json>): Promise<EditResult>;
+	fix(opId: string, value: Json, path?: FieldPath): Promise<EditResult>;
+}
+
+/**
+ * Saves a status on the device: a new edit, or, when the last status edit of
+ * this result was refused, a fix of that one (a refused edit is never left
+ * behind a newer one). Never throws: a failure is an EditResult.
+ */
+export async function saveStatus(
+	sync: StatusEditor,
+	key: ResultKey,
+	status: ResultStatus | null
+): Promise<EditResult> {
+	const { id, fields } = statusEdit(key, status);
+	try {
+		const now = sync.status('results', id, STATUS_FIELD);
+		if (now.status === 'rejected' && now.opId)
+			return await sync.fix(now.opId, fields[STATUS_FIELD] as Json, STATUS_FIELD);
+		return await sync.edit('results', id, fields);
+	} catch (e) {
+		return { ok: false, code: 'error', reason: e instanceof Error ? e.message : String(e) };
+	}
 }
