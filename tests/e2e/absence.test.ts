@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import Papa from 'papaparse';
 import { resultId } from '../../src/lib/sync/core/ids';
+import { formatStamp } from '../../src/lib/sync/core/stamp';
+import { WIRE_VERSION } from '../../src/lib/sync/core/types';
 import {
 	DEMO_IDS,
 	demoUser,
@@ -31,7 +33,7 @@ const LAPTOP_WIDE = { width: 1440, height: 900 } as const;
 
 declare global {
 	interface Window {
-		__awayShifts: number[];
+		__awayShifts: string[];
 	}
 }
 
@@ -46,9 +48,18 @@ async function device(
 	const context = await browser.newContext({ viewport, hasTouch: touch, baseURL });
 	await context.addInitScript(() => {
 		window.__awayShifts = [];
+		const describe = (n: Node | null | undefined): string => {
+			const el = n instanceof Element ? n : (n?.parentElement ?? null);
+			return el ? `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}` : '?';
+		};
 		new PerformanceObserver((list) => {
-			for (const e of list.getEntries() as (PerformanceEntry & { value: number })[])
-				window.__awayShifts.push(e.value);
+			for (const e of list.getEntries() as (PerformanceEntry & {
+				value: number;
+				sources?: { node?: Node | null }[];
+			})[])
+				window.__awayShifts.push(
+					`${e.value.toFixed(4)} ${(e.sources ?? []).map((x) => describe(x.node)).join(', ')}`
+				);
 		}).observe({ type: 'layout-shift', buffered: true });
 	});
 	const page = await context.newPage();
@@ -113,7 +124,10 @@ test('a child marked absent in field mode is away on the other teacher’s grid,
 		for (const c of await choices.all())
 			expect((await c.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(48);
 		await expectAxeClean(a.page, 'field mode with the status menu open');
+		// (A full-page screenshot lays the page out again: shifts are counted around it.)
+		expect(await a.page.evaluate(() => window.__awayShifts)).toEqual([]);
 		await screenshot(a.page, 'absence-field-menu-1024');
+		await resetShifts(a.page);
 		const absent = menu.getByRole('button', { name: 'Absent' });
 		const spot = await absent.boundingBox();
 		await a.page.touchscreen.tap(spot!.x + spot!.width / 2, spot!.y + spot!.height / 2);
@@ -149,7 +163,9 @@ test('a child marked absent in field mode is away on the other teacher’s grid,
 		await expect(gridMenu).toBeVisible();
 		await expect(gridMenu.getByRole('button', { name: 'Present' })).toBeFocused();
 		await expectAxeClean(b.page, 'grid with the status menu open');
+		expect(await b.page.evaluate(() => window.__awayShifts)).toEqual([]);
 		await screenshot(b.page, 'absence-grid-menu-1440');
+		await resetShifts(b.page);
 		await gridMenu.getByRole('button', { name: 'Injured' }).click();
 		await expect(gridMenu).toBeHidden();
 		await expect(secondChip).toHaveAttribute('data-status', 'injured');
@@ -225,5 +241,111 @@ test('a child marked absent in field mode is away on the other teacher’s grid,
 	} finally {
 		await a.context.close();
 		await b.context.close();
+	}
+});
+
+/** Teacher `who` pushes one status op through the sync API, as a device would. */
+async function pushStatus(
+	baseURL: string,
+	who: 'teacherA' | 'teacherB',
+	device: string,
+	student: string,
+	status: unknown,
+	ms: number
+): Promise<string> {
+	const user = demoUser(who);
+	const auth = await fetch(`${baseURL}/api/collections/users/auth-with-password`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ identity: user.email, password: user.password })
+	});
+	const { token } = (await auth.json()) as { token: string };
+	const res = await fetch(`${baseURL}/api/sync/push`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: token },
+		body: JSON.stringify({
+			v: WIRE_VERSION,
+			device,
+			ops: [
+				{
+					id: crypto.randomUUID(),
+					collection: 'results',
+					record: resultId(student, WATTLE, LEAP, term1),
+					fields: { student, class: WATTLE, assessment: LEAP, period: term1, status },
+					stamp: formatStamp(ms, 0, device),
+					base: { status: null }
+				}
+			]
+		})
+	});
+	const body = (await res.json()) as { results: { status: string }[] };
+	return body.results[0]?.status ?? String(res.status);
+}
+
+test('a status lost to a colleague’s reads in words on the Conflicts page; the report says the child was away', async ({
+	browser,
+	baseURL
+}) => {
+	const a = await device(browser, baseURL!, 'teacherA', LAPTOP_WIDE, false);
+	try {
+		const student = (DEMO_IDS.students as string[])[3] as string;
+		const t = Date.now();
+		// Teacher B marks the child excused; teacher A's older "absent" arrives after it and loses.
+		expect(
+			await pushStatus(
+				baseURL!,
+				'teacherB',
+				'dev_away_b',
+				student,
+				{ kind: 'excused', on: today() },
+				t
+			)
+		).toBe('applied');
+		expect(
+			await pushStatus(
+				baseURL!,
+				'teacherA',
+				'dev_away_a',
+				student,
+				{ kind: 'absent', on: today() },
+				t - 60_000
+			)
+		).toBe('superseded');
+		await a.page.getByRole('button', { name: 'Sync now' }).click();
+		await waitForSynced(a.page);
+		await a.page
+			.getByRole('link', { name: /Conflicts/ })
+			.first()
+			.click();
+		const notice = a.page.getByTestId('conflict').filter({ hasText: 'Away on the day' });
+		await expect(notice).toHaveCount(1);
+		await expect(notice.getByTestId('mine')).toHaveText(/^Absent on /);
+		await expect(notice.getByTestId('theirs')).toHaveText(/^Excused on /);
+		await notice.getByRole('button', { name: 'Edit' }).click();
+		await expect(notice.getByLabel('New value').locator('option')).toHaveText([
+			'Absent',
+			'Injured',
+			'Excused',
+			'Present (no status)'
+		]);
+		await expectAxeClean(a.page, 'conflicts with a status notice');
+		await screenshot(a.page, 'absence-conflict-1440');
+		await notice.getByRole('button', { name: 'Cancel' }).click();
+		await notice.getByRole('button', { name: 'Keep theirs' }).click();
+		await expect(notice).toHaveCount(0);
+
+		// The child's report: away for Leap, not "not assessed"; the progress table says so too.
+		await a.page.goto(`/classes/${WATTLE}/students/${student}?p=${term1}`);
+		await expect(a.page.getByTestId('away')).toHaveText(
+			/^Away in Term 1 2026: Leap \(excused on .+\)\.$/
+		);
+		await expect(a.page.getByTestId('not-assessed')).toHaveCount(0);
+		await expect(a.page.getByTestId(`progress-${LEAP}-${term1}`)).toHaveText('Excused');
+		await expectAxeClean(a.page, 'student report with a status');
+		await screenshot(a.page, 'absence-report-1440');
+		await a.page.setViewportSize(LANDSCAPE);
+		await screenshot(a.page, 'absence-report-1024');
+	} finally {
+		await a.context.close();
 	}
 });
