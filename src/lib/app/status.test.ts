@@ -12,6 +12,7 @@ import {
 	resultStatus,
 	statusChoices,
 	statusEdit,
+	statusPhrase,
 	statusValueWords,
 	statusWords
 } from './status';
@@ -70,6 +71,8 @@ describe('a child’s status, as pages use it', () => {
 		expect(statusWords(status)).toBe('Injured');
 		expect(statusWords(status, true)).toBe('Injured on 2 Mar 2026');
 		expect(statusWords(null)).toBe('Present');
+		expect(statusPhrase(status)).toBe('injured on 2 Mar 2026');
+		expect(statusPhrase(null)).toBe('present');
 		expect(resultStatus(reader({}), KEY)).toBeNull();
 	});
 

@@ -65,6 +65,12 @@ export function statusWords(status: ResultStatus | null, withDay = false): strin
 	return withDay ? `${kind} on ${dayWords(status.on)}` : kind;
 }
 
+/** Mid-sentence: "absent on 2 Mar 2026", or "present". */
+export function statusPhrase(status: ResultStatus | null): string {
+	if (!status) return 'present';
+	return `${STATUS_WORDS[status.kind].toLowerCase()} on ${dayWords(status.on)}`;
+}
+
 /** A stored status value in words (conflict notices, rejected edits); null is "Present". */
 export function statusValueWords(value: Json | undefined): string {
 	if (value === null || value === undefined) return 'Present (no status)';
