@@ -3,7 +3,9 @@
  * a landscape tablet marks a child away; the other teacher of the class sees
  * it in the grid, the class summary counts the child as absent (not as not
  * observed), and the CSV export says so. From the grid, a chip opens the
- * three kinds. Nothing shifts, every page stays axe-clean.
+ * three kinds. A status lost to a colleague's reads in words on the Conflicts
+ * page; the report, the progress table and the coordinator's Overview count
+ * the child as away. Nothing shifts, every page stays axe-clean.
  *
  * 4 Wattle (taught by teachers A and B), Leap, Term 1: no other browser test
  * enters it.
@@ -41,7 +43,7 @@ declare global {
 async function device(
 	browser: Browser,
 	baseURL: string,
-	who: 'teacherA' | 'teacherB',
+	who: 'teacherA' | 'teacherB' | 'coordinator',
 	viewport: { width: number; height: number },
 	touch: boolean
 ): Promise<{ context: BrowserContext; page: Page }> {
@@ -349,5 +351,41 @@ test('a status lost to a colleague’s reads in words on the Conflicts page; the
 		await screenshot(a.page, 'absence-report-1024');
 	} finally {
 		await a.context.close();
+	}
+
+	// The coordinator's Overview counts 4 Wattle's Leap children who were away
+	// (whatever else this file left away), none of them as missing.
+	const filter = encodeURIComponent(
+		`class='${WATTLE}' && assessment='${LEAP}' && period='${term1}'`
+	);
+	const stored = await office<{ items: { status: { kind: string } | null }[] }>(
+		baseURL!,
+		'GET',
+		`/api/collections/results/records?perPage=200&filter=${filter}`
+	);
+	const kinds = stored.items.flatMap((r) => (r.status ? [r.status.kind] : []));
+	const words = ['absent', 'injured', 'excused']
+		.map((k) => [kinds.filter((x) => x === k).length, k] as const)
+		.filter(([n]) => n > 0)
+		.map(([n, k]) => `${n} ${k}`)
+		.join(', ');
+	expect(kinds).toContain('excused');
+	const c = await device(browser, baseURL!, 'coordinator', LAPTOP_WIDE, false);
+	try {
+		await c.page.getByRole('link', { name: 'Overview of all classes' }).click();
+		await c.page.getByRole('combobox', { name: 'Term' }).selectOption({ label: 'Term 1 2026' });
+		await expect(c.page.getByTestId(`done-${WATTLE}-${LEAP}`)).toContainText(
+			`0/25 · ${kinds.length} away`
+		);
+		const leap = c.page.getByRole('table', { name: /^Leap: levels by class/ });
+		await expect(leap.getByTestId(`away-${WATTLE}`)).toHaveText(
+			new RegExp(`^${kinds.length}\\s*${words}$`)
+		);
+		await expectAxeClean(c.page, 'overview with away children');
+		await screenshot(c.page, 'absence-overview-1440');
+		await c.page.setViewportSize(LANDSCAPE);
+		await screenshot(c.page, 'absence-overview-1024');
+	} finally {
+		await c.context.close();
 	}
 });
