@@ -105,7 +105,7 @@ describe('a result’s status on the day, through the real server', () => {
 		expect(answer.status).toBe(200);
 		expect(answer.body.results.map((r) => [r.status, r.reason ?? ''])).toEqual([
 			['applied', ''],
-			['rejected', 'A child is absent, injured, excused on a day; “sick” is none of those.'],
+			['rejected', 'A child is absent, injured or excused on a day; “sick” is none of those.'],
 			[
 				'rejected',
 				'The day a child was absent is a date like 2026-03-02; “2026-02-30” is not one.'

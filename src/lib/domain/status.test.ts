@@ -55,7 +55,7 @@ describe('status: the value', () => {
 		expect(validateStatus({ kind: 'sick', on: '2026-03-02' })).toEqual({
 			ok: false,
 			code: 'bad_status',
-			reason: 'A child is absent, injured, excused on a day; “sick” is none of those.'
+			reason: 'A child is absent, injured or excused on a day; “sick” is none of those.'
 		});
 		expect(validateStatus({ kind: 'injured', on: '2026-02-30' })).toMatchObject({
 			reason: 'The day a child was injured is a date like 2026-03-02; “2026-02-30” is not one.'

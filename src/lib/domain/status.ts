@@ -49,11 +49,12 @@ export function isAbsenceKind(kind: unknown): kind is AbsenceKind {
  */
 export function validateStatus(value: Json): ValidationResult {
 	if (value === null) return OK;
-	const kinds = ABSENCE_KINDS.join(', ');
+	// "absent, injured or excused"
+	const kinds = `${ABSENCE_KINDS.slice(0, -1).join(', ')} or ${ABSENCE_KINDS[ABSENCE_KINDS.length - 1]}`;
 	if (typeof value !== 'object' || Array.isArray(value)) {
 		return no(
 			'bad_status',
-			`A child’s status is { kind, on } (kind ${kinds}) or empty; ${show(value)} is not one.`
+			`A child’s status is { kind, on } (kind ${kinds}), or null when the child was there; ${show(value)} is not one.`
 		);
 	}
 	const extra = Object.keys(value).filter((k) => k !== 'kind' && k !== 'on');
