@@ -18,6 +18,7 @@ import { formatStamp } from '../../src/lib/sync/core/stamp';
 import { WIRE_VERSION } from '../../src/lib/sync/core/types';
 import {
 	DEMO_IDS,
+	TABLET,
 	demoUser,
 	expectAxeClean,
 	office,
@@ -145,6 +146,8 @@ test('a child marked absent in field mode is away on the other teacher’s grid,
 		await screenshot(a.page, 'absence-field-absent-1024');
 		await a.page.setViewportSize(LAPTOP_WIDE);
 		await screenshot(a.page, 'absence-field-absent-1440');
+		await a.page.setViewportSize(TABLET);
+		await screenshot(a.page, 'absence-field-absent-portrait');
 		await a.page.setViewportSize(LANDSCAPE);
 
 		// Teacher B's grid shows it on that child's row (realtime or the next pull).
