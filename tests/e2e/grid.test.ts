@@ -6,7 +6,16 @@
  * and term, so the tests (and sync.test.ts, in 4 Wattle) never meet.
  */
 import type { Locator, Page } from '@playwright/test';
-import { DEMO_IDS, LAPTOP, TABLET, deviceFor, office, screenshot, waitForSynced } from './helpers';
+import {
+	DEMO_IDS,
+	LAPTOP,
+	TABLET,
+	deviceFor,
+	office,
+	rowName,
+	screenshot,
+	waitForSynced
+} from './helpers';
 import { expect, test } from './fixtures';
 
 const CLASS = DEMO_IDS.classes.teacherA;
@@ -26,7 +35,7 @@ async function rowAt(page: Page, i: number): Promise<{ id: string; name: string 
 	const row = page.locator('[role="grid"] tbody tr').nth(i);
 	return {
 		id: (await row.getAttribute('data-student')) ?? '',
-		name: ((await row.locator('th').textContent()) ?? '').trim()
+		name: await rowName(row)
 	};
 }
 

@@ -3,7 +3,7 @@
  * REST access, the demo ids, and screenshots into test-results/screens/.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { DEMO_IDS, DEMO_SUPERUSER, DEMO_USERS } from '../../scripts/lib/seed.mjs';
 import { resultId } from '../../src/lib/sync/core/ids';
 import { formatStamp } from '../../src/lib/sync/core/stamp';
@@ -97,6 +97,15 @@ export async function office<T = Record<string, unknown>>(
 	});
 	if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 	return (res.status === 204 ? {} : await res.json()) as T;
+}
+
+/** The child's name in a grid row's header, without the status chip beside it. */
+export async function rowName(row: Locator): Promise<string> {
+	return row.locator('th').evaluate((th) => {
+		const copy = th.cloneNode(true) as HTMLElement;
+		for (const chip of copy.querySelectorAll('[data-status-control]')) chip.remove();
+		return (copy.textContent ?? '').trim();
+	});
 }
 
 /** A full-page screenshot under test-results/screens/ (looked at by people, not compared). */

@@ -5,7 +5,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { DEMO_IDS, LAPTOP, TABLET, deviceFor, screenshot, waitForSynced } from './helpers';
+import { DEMO_IDS, LAPTOP, TABLET, deviceFor, rowName, screenshot, waitForSynced } from './helpers';
 import { expect, test } from './fixtures';
 
 const CLASS = DEMO_IDS.classes.teacherA;
@@ -37,7 +37,7 @@ test('the class summary counts each skill’s levels and lists the children behi
 		const entries = [['1', '1', '1', '1', '1', '1'], ['1', '1', '1', '1', '1', '0'], ['0']];
 		for (const [i, keys] of entries.entries()) {
 			const row = rows.nth(i);
-			names.push(((await row.locator('th').textContent()) ?? '').trim());
+			names.push(await rowName(row));
 			const id = await row.getAttribute('data-student');
 			await page.locator(`[data-cell="${id}:c1"]`).focus();
 			for (const k of keys) {

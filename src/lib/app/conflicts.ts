@@ -9,6 +9,7 @@ import type { Assessment } from '$lib/domain/assessment';
 import type { EditResult } from '$lib/sync/client';
 import type { FieldPath, Json, Op, WireRecord } from '$lib/sync/core/types';
 import { assessmentById, fullName, toStudent, type Reader } from './data';
+import { STATUS_FIELD, STATUS_LABEL, statusValueWords } from './status';
 import { componentKeyOf, valueWords } from './values';
 
 /** What an edit was about, in words: "Mia Chen · Hop · Term 1 2026", "Eyes forward". */
@@ -16,6 +17,8 @@ export interface EditContext {
 	title: string;
 	field: string;
 	assessment: Assessment | null;
+	/** The field path the values belong to (`values.c1`, `status`). */
+	path: FieldPath;
 }
 
 function nameOf(db: Reader, collection: 'students' | 'periods', id: unknown): string {
@@ -47,29 +50,35 @@ export function describeEdit(
 		];
 		return {
 			title: parts.filter((p) => p !== '').join(' · ') || 'A result',
-			field: label ?? (path === 'notes' ? 'Notes' : (key ?? path)),
-			assessment
+			field:
+				label ??
+				(path === 'notes' ? 'Notes' : path === STATUS_FIELD ? STATUS_LABEL : (key ?? path)),
+			assessment,
+			path
 		};
 	}
 	if (collection === 'observations') {
 		return {
 			title: `Note about ${nameOf(db, 'students', fields['student']) || 'a student'}`,
 			field: 'Note',
-			assessment: null
+			assessment: null,
+			path
 		};
 	}
 	if (collection === 'attempts') {
 		return {
 			title: `Timed attempt of ${nameOf(db, 'students', fields['student']) || 'a student'}`,
 			field: 'Time',
-			assessment: null
+			assessment: null,
+			path
 		};
 	}
-	return { title: collection, field: path, assessment: null };
+	return { title: collection, field: path, assessment: null, path };
 }
 
 /** One value of a notice or an op, in words. */
 export function shown(context: EditContext, value: Json | undefined): string {
+	if (context.path === STATUS_FIELD) return statusValueWords(value);
 	return valueWords(context.assessment, value);
 }
 
@@ -78,7 +87,12 @@ export function mainPath(op: Op): FieldPath {
 	const paths = Object.keys(op.fields);
 	return (
 		paths.find(
-			(p) => p.startsWith('values.') || p === 'notes' || p === 'text' || p === 'seconds'
+			(p) =>
+				p.startsWith('values.') ||
+				p === 'notes' ||
+				p === STATUS_FIELD ||
+				p === 'text' ||
+				p === 'seconds'
 		) ??
 		paths[0] ??
 		''

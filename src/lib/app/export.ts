@@ -1,7 +1,9 @@
 /**
  * A class's results for one period as CSV: one row per student, and per
  * assessment (the one on screen, or all of them) a column for each component
- * plus its total and level (best time for timed ones; a grade is its own level). Papa Parse writes the CSV (quoting, formula-safe cells).
+ * plus its total and level (best time for timed ones; a grade is its own
+ * level), then the child's status on the day ("Absent (2026-03-02)", empty
+ * when there). Papa Parse writes the CSV (quoting, formula-safe cells).
  */
 import Papa from 'papaparse';
 import type { Assessment } from '$lib/domain/assessment';
@@ -16,6 +18,7 @@ import {
 	type PeriodInfo,
 	type Reader
 } from './data';
+import { STATUS_WORDS, resultStatus } from './status';
 import { valueWords } from './values';
 
 /** A component value in a spreadsheet: words, and empty when there is none. */
@@ -38,6 +41,7 @@ export function classResultsCsv(
 		else if (a.kind !== 'grade') header.push(`${a.name}: total`);
 		// A grade is its own level: a second column would only repeat it.
 		if (a.kind !== 'grade') header.push(`${a.name}: level`);
+		header.push(`${a.name}: status`);
 	}
 	const rows: string[][] = [header];
 	for (const s of studentsIn(db, cls.id)) {
@@ -50,6 +54,8 @@ export function classResultsCsv(
 			if (a.kind === 'timed') row.push(d.best_time === null ? '' : String(d.best_time));
 			else if (a.kind !== 'grade') row.push(d.total === null ? '' : String(d.total));
 			if (a.kind !== 'grade') row.push(levelLabel(d.level));
+			const status = resultStatus(db, key);
+			row.push(status ? `${STATUS_WORDS[status.kind]} (${status.on})` : '');
 		}
 		rows.push(row);
 	}

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { SyncedCollection, WireRecord } from '$lib/sync/core/types';
 import { componentEdit, type Reader } from './data';
 import { completion, skillSpread } from './overview';
+import { statusEdit } from './status';
 
 const rec = (id: string, fields: Record<string, unknown>): WireRecord =>
 	({ id, stamps: {}, seq: 1, deleted: false, ...fields }) as WireRecord;
@@ -51,6 +52,10 @@ function school(): Reader {
 	set('s1', 'c3', { c1: 1, c2: 1 }); // mastery
 	set('s2', 'c3', { c1: 1, c2: 0 }); // near mastery
 	set('s4', 'c4', { c1: 0, c2: 0 }); // developing
+	return readerOf(db);
+}
+
+function readerOf(db: Map<SyncedCollection, WireRecord[]>): Reader {
 	return {
 		get: (c, id) => db.get(c)?.find((r) => r.id === id),
 		list: (c, p) => (db.get(c) ?? []).filter((r) => !p || p(r))
@@ -66,6 +71,7 @@ describe('the coordinator’s overview', () => {
 			['3 Wattle', [['Catch', 2, 3]]],
 			['4 Kurrajong', [['Catch', 1, 1]]]
 		]);
+		expect(rows[0]?.cells[0]?.away).toBe(0);
 		expect(completion(school(), 't2')[0]?.cells[0]?.recorded).toBe(0);
 	});
 
@@ -83,6 +89,24 @@ describe('the coordinator’s overview', () => {
 		).toEqual([
 			['3 Wattle', 1, 1, 0, 1, ['Bo']],
 			['4 Kurrajong', 0, 0, 1, 0, ['Di']]
+		]);
+	});
+
+	test('a child away on the day with nothing entered is away, not missing or not observed', () => {
+		const db = school();
+		const key = { student: 's3', class: 'c3', assessment: 'catch', period: 't1' };
+		const { id, fields } = statusEdit(key, { kind: 'injured', on: '2026-03-02' });
+		const list = db.list('results');
+		const withAway: Reader = {
+			get: (c, rid) => (c === 'results' && rid === id ? rec(id, fields) : db.get(c, rid)),
+			list: (c, p) =>
+				c === 'results' ? [...list, rec(id, fields)].filter((r) => !p || p(r)) : db.list(c, p)
+		};
+		const cell = completion(withAway, 't1')[0]?.cells[0];
+		expect([cell?.recorded, cell?.away, cell?.size]).toEqual([2, 1, 3]);
+		const wattle = skillSpread(withAway, 't1')[0]?.classes[0];
+		expect([wattle?.injured, wattle?.absent, wattle?.excused, wattle?.notObserved]).toEqual([
+			1, 0, 0, 0
 		]);
 	});
 });

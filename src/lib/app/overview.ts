@@ -2,6 +2,8 @@
  * The coordinator's overview, from the device's replica (works offline):
  * per class and assessment how complete a term is, and per movement skill how
  * the children spread over the levels, with the children behind on it.
+ * Children away on the day (a result's status) with nothing entered are
+ * counted as away, apart from those not observed.
  * Pure functions over a Reader.
  */
 import type { Assessment } from '$lib/domain/assessment';
@@ -14,12 +16,15 @@ import {
 	type Reader,
 	type StudentInfo
 } from './data';
+import { resultStatus } from './status';
 import { classSummary, type SkillSummary } from './summary';
 
 /** One class × assessment cell: children with a result of the term, of the class's children. */
 export interface Completion {
 	assessment: Assessment;
 	recorded: number;
+	/** Children with nothing recorded who were away (absent, injured, excused): not missing. */
+	away: number;
 	size: number;
 }
 
@@ -47,11 +52,16 @@ export function completion(db: Reader, period: string): ClassCompletion[] {
 		const kids = studentsIn(db, c.id);
 		return {
 			class: c,
-			cells: list.map((a) => ({
-				assessment: a,
-				recorded: kids.filter((s) => recorded(db, a, c.id, s.id, period)).length,
-				size: kids.length
-			}))
+			cells: list.map((a) => {
+				let done = 0;
+				let away = 0;
+				for (const s of kids) {
+					if (recorded(db, a, c.id, s.id, period)) done++;
+					else if (resultStatus(db, { student: s.id, class: c.id, assessment: a.id, period }))
+						away++;
+				}
+				return { assessment: a, recorded: done, away, size: kids.length };
+			})
 		};
 	});
 }
@@ -62,6 +72,10 @@ export interface Spread {
 	mastery: number;
 	nearMastery: number;
 	developing: number;
+	/** Away on the day with nothing entered, by kind. */
+	absent: number;
+	injured: number;
+	excused: number;
 	notObserved: number;
 	/** Children not yet at mastery (developing or near), by name: one tap to their report. */
 	behind: StudentInfo[];
@@ -85,6 +99,9 @@ export function skillSpread(db: Reader, period: string): SkillSpread[] {
 				mastery: kids.mastery.length,
 				nearMastery: kids.near_mastery.length,
 				developing: kids.developing.length,
+				absent: kids.absent.length,
+				injured: kids.injured.length,
+				excused: kids.excused.length,
 				notObserved: kids.not_observed.length,
 				behind: [...kids.near_mastery, ...kids.developing]
 			};

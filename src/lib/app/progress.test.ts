@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { SyncedCollection, WireRecord } from '$lib/sync/core/types';
 import { componentEdit, periods, type Reader } from './data';
 import { NOT_OBSERVED, progressOf, yearPeriods } from './progress';
+import { statusEdit } from './status';
 
 const rec = (id: string, fields: Record<string, unknown>): WireRecord =>
 	({ id, stamps: {}, seq: 1, deleted: false, ...fields }) as WireRecord;
@@ -66,6 +67,18 @@ function school(): Reader {
 	set('s1', 'c3', 'kick', 't2', { c1: 1, c2: 1, c3: 0 }); // near mastery
 	set('s1', 'c4', 'kick', 't4', { c1: 1, c2: 1, c3: 1 }); // another class: not this report
 	set('s2', 'c3', 'kick', 't4', { c1: 1, c2: 1, c3: 1 }); // another child
+	// Away: absent for Kick in Term 1 with nothing entered; injured for Catch in
+	// Term 3, where marks were entered anyway (the level shows).
+	const away = (assessment: string, period: string, kind: string) => {
+		const key = { student: 's1', class: 'c3', assessment, period };
+		const { id, fields } = statusEdit(key, { kind: kind as 'absent', on: '2026-03-02' });
+		const results = db.get('results') ?? [];
+		const i = results.findIndex((r) => r.id === id);
+		if (i >= 0) results[i] = { ...(results[i] as WireRecord), status: fields['status'] };
+		else results.push(rec(id, fields));
+	};
+	away('kick', 't1', 'absent');
+	away('catch', 't3', 'injured');
 	return {
 		get: (c, id) => db.get(c)?.find((r) => r.id === id),
 		list: (c, p) => (db.get(c) ?? []).filter((r) => !p || p(r))
@@ -85,8 +98,10 @@ describe('a child’s progress across terms', () => {
 		]);
 		expect(p.skills.map((s) => [s.assessment.name, s.cells.map((c) => c.label)])).toEqual([
 			['Catch', ['Developing', NOT_OBSERVED, 'Mastery', NOT_OBSERVED]],
-			['Kick', [NOT_OBSERVED, 'Near mastery', NOT_OBSERVED, NOT_OBSERVED]]
+			['Kick', ['Absent', 'Near mastery', NOT_OBSERVED, NOT_OBSERVED]]
 		]);
+		expect(p.skills[1]?.cells.map((c) => c.away)).toEqual(['absent', null, null, null]);
+		expect(p.skills[0]?.cells[2]?.away).toBeNull();
 		expect(p.skills[0]?.cells.map((c) => c.mastery)).toEqual([false, false, true, false]);
 		expect(p.skills[0]?.cells[1]?.level).toBeNull();
 	});

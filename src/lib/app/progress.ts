@@ -7,6 +7,7 @@
 import type { Assessment } from '$lib/domain/assessment';
 import { LEVEL_MASTERY, levelLabel } from '$lib/domain/scoring';
 import { assessments, derivedOf, periods, type PeriodInfo, type Reader } from './data';
+import { STATUS_WORDS, resultStatus, type AbsenceKind } from './status';
 
 /** What a cell says when nothing is recorded for the skill in the term. */
 export const NOT_OBSERVED = 'Not observed';
@@ -15,7 +16,9 @@ export interface ProgressCell {
 	period: PeriodInfo;
 	/** The level code, or null when nothing is recorded. */
 	level: string | null;
-	/** The level in words, or NOT_OBSERVED. */
+	/** Away on the day with nothing recorded (the result's status), else null. */
+	away: AbsenceKind | null;
+	/** The level in words; else "Absent", "Injured" or "Excused"; else NOT_OBSERVED. */
 	label: string;
 	mastery: boolean;
 }
@@ -69,16 +72,15 @@ export function progressOf(
 		.map((a) => ({
 			assessment: a,
 			cells: terms.map((p) => {
-				const { level } = derivedOf(db, a, {
-					student,
-					class: classId,
-					assessment: a.id,
-					period: p.id
-				});
+				const key = { student, class: classId, assessment: a.id, period: p.id };
+				const { level } = derivedOf(db, a, key);
+				const away = level === null ? (resultStatus(db, key)?.kind ?? null) : null;
 				return {
 					period: p,
 					level,
-					label: level === null ? NOT_OBSERVED : levelLabel(level),
+					away,
+					label:
+						level !== null ? levelLabel(level) : away !== null ? STATUS_WORDS[away] : NOT_OBSERVED,
 					mastery: level === LEVEL_MASTERY
 				};
 			})

@@ -26,13 +26,14 @@ const student = (n: number, family: string) =>
 		student_number: `S${n}`,
 		classes: [CLASS]
 	});
-const result = (s: string, values: Record<string, Json>, period = PERIOD) =>
+const result = (s: string, values: Record<string, Json>, period = PERIOD, status: Json = null) =>
 	wire(resultId(s, CLASS, HOP.id, period), {
 		student: s,
 		class: CLASS,
 		assessment: HOP.id,
 		period,
-		values
+		values,
+		status
 	});
 
 describe('classSummary', () => {
@@ -59,5 +60,29 @@ describe('classSummary', () => {
 		expect(names('near_mastery')).toEqual(['Brown']);
 		expect(names('developing')).toEqual(['Chen']);
 		expect(names('not_observed')).toEqual(['Diaz']);
+	});
+
+	it('counts a child who was away with nothing entered as away, not as not observed', () => {
+		const kids = [1, 2, 3, 4, 5].map((n) => student(n, `F${n}`));
+		const on = '2026-03-02';
+		const db = reader({
+			students: kids,
+			results: [
+				result('stu000000000001', {}, PERIOD, { kind: 'absent', on }),
+				result('stu000000000002', {}, PERIOD, { kind: 'injured', on }),
+				result('stu000000000003', {}, PERIOD, { kind: 'excused', on }),
+				// Marks entered count by their level, whatever the status says.
+				result('stu000000000004', { c1: 1, c2: 1, c3: 1, c4: 1 }, PERIOD, { kind: 'absent', on }),
+				// A malformed status is no status.
+				result('stu000000000005', {}, PERIOD, { kind: 'gone', on })
+			]
+		});
+		const hop = classSummary(db, CLASS, PERIOD, [HOP])[0]!;
+		const names = (k: keyof typeof hop.children) => hop.children[k].map((s) => s.familyName);
+		expect(names('absent')).toEqual(['F1']);
+		expect(names('injured')).toEqual(['F2']);
+		expect(names('excused')).toEqual(['F3']);
+		expect(names('mastery')).toEqual(['F4']);
+		expect(names('not_observed')).toEqual(['F5']);
 	});
 });

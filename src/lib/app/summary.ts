@@ -2,7 +2,9 @@
  * The class summary per movement skill: for one period, how many children
  * of a class are at each level of each checklist assessment, and who they
  * are. Levels are the domain's (deriveResult), so the summary never says
- * something a child's own report would not.
+ * something a child's own report would not. A child with nothing entered who
+ * was away (absent, injured, excused: the result's status) is counted as
+ * away, not as "not observed".
  */
 import type { Assessment } from '$lib/domain/assessment';
 import {
@@ -11,16 +13,25 @@ import {
 	LEVEL_NEAR_MASTERY,
 	deriveResult
 } from '$lib/domain/scoring';
+import { statusOf } from '$lib/domain/status';
 import { resultOf, studentsIn, valuesOf, type Reader, type StudentInfo } from './data';
 
-/** The summary's columns, in order: the levels, then "not observed" (nothing entered). */
+/**
+ * The summary's columns, in order: the levels, then away on the day (nothing
+ * entered, a status set), then "not observed" (nothing entered, no status).
+ */
 export const SUMMARY_BUCKETS = [
 	LEVEL_MASTERY,
 	LEVEL_NEAR_MASTERY,
 	LEVEL_DEVELOPING,
+	'absent',
+	'injured',
+	'excused',
 	'not_observed'
 ] as const;
 export type SummaryBucket = (typeof SUMMARY_BUCKETS)[number];
+
+const LEVELS: readonly string[] = [LEVEL_MASTERY, LEVEL_NEAR_MASTERY, LEVEL_DEVELOPING];
 
 export interface SkillSummary {
 	assessment: Assessment;
@@ -43,16 +54,22 @@ export function classSummary(
 				mastery: [],
 				near_mastery: [],
 				developing: [],
+				absent: [],
+				injured: [],
+				excused: [],
 				not_observed: []
 			};
 			for (const s of students) {
-				const values = valuesOf(
-					resultOf(db, { student: s.id, class: classId, assessment: assessment.id, period })
-				);
-				const level = deriveResult(assessment, values, []).level;
-				const bucket = (SUMMARY_BUCKETS as readonly string[]).includes(level ?? '')
+				const result = resultOf(db, {
+					student: s.id,
+					class: classId,
+					assessment: assessment.id,
+					period
+				});
+				const level = deriveResult(assessment, valuesOf(result), []).level;
+				const bucket: SummaryBucket = LEVELS.includes(level ?? '')
 					? (level as SummaryBucket)
-					: 'not_observed';
+					: (statusOf(result?.['status'])?.kind ?? 'not_observed');
 				children[bucket].push(s);
 			}
 			return { assessment, children };

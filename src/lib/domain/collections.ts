@@ -89,6 +89,8 @@ export const SCHEMAS: Readonly<Record<SyncedCollection, CollectionSchema>> = {
 			period: immutable,
 			values: { rule: 'lww', nested: true },
 			notes: lww,
+			// { kind, on } as one value: kind and day never split (domain/status.ts).
+			status: lww,
 			total: server,
 			level: server,
 			best_time: server

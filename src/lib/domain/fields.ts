@@ -83,6 +83,8 @@ export const STORED_FIELDS: Readonly<
 		period: rel('periods', true),
 		values: json,
 		notes: text(NOTES_MAX_CHARS),
+		// Absent, injured or excused on the day ({ kind, on }), or null: see status.ts.
+		status: json,
 		// Derived; JSON so that "none yet" is null, not 0 or ''.
 		total: json,
 		level: json,

@@ -71,3 +71,6 @@ export type { PeriodDraft, PeriodTemplate } from './periods';
 
 export { DEVICE_STALE_DAYS, DEVICE_STALE_MS } from './health';
 export type { HealthReport } from './health';
+
+export { ABSENCE_KINDS, STATUS_FIELD, isDay, statusOf, validateStatus } from './status';
+export type { AbsenceKind, ResultStatus } from './status';

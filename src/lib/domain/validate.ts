@@ -16,6 +16,7 @@ import type { Json, Op, SyncedCollection, WireRecord } from '../sync/core/types'
 import { secondsBounds, type Assessment } from './assessment';
 import { CONFLICT_STATUSES, isSyncedCollection, ruleFor, SCHEMAS } from './collections';
 import { NOTES_MAX_CHARS, OBSERVATION_MAX_CHARS } from './fields';
+import { STATUS_FIELD, validateStatus } from './status';
 import {
 	charCount,
 	no,
@@ -92,6 +93,7 @@ function validateField(op: Op, path: string, value: Json, ctx: ValidateContext):
 					);
 				return validateComponentValue(ctx.assessment, split.component as string, value);
 			}
+			if (path === STATUS_FIELD) return validateStatus(value);
 			if (path === 'notes') {
 				if (value !== null && typeof value !== 'string') return no('bad_value', 'Notes are text.');
 				if (typeof value === 'string' && charCount(value) > NOTES_MAX_CHARS) {

@@ -39,6 +39,7 @@ export type ValidationCode =
 	| 'not_in_scale'
 	| 'bad_value'
 	| 'bad_date'
+	| 'bad_status'
 	| 'too_long'
 	| 'too_deep'
 	| 'empty';

@@ -128,6 +128,21 @@ describe('applyExternalEdit', () => {
 		});
 	});
 
+	it('takes a status whole, stamped as one path, and refuses a malformed one', () => {
+		const absent = { kind: 'absent', on: '2026-03-02' };
+		const edit = update(stored(), { status: absent });
+		expect(edit.ok).toBe(true);
+		if (!edit.ok) return;
+		expect(edit.record['status']).toEqual(absent);
+		expect(edit.record.stamps['status']).toMatch(/:server$/);
+		expect(Object.keys(edit.record.stamps).filter((p) => p.startsWith('status'))).toEqual([
+			'status'
+		]);
+		expect(edit.audit?.changes).toEqual({ status: [null, absent] });
+		const bad = update(stored(), { status: { kind: 'absent', on: '2026-02-30' } });
+		expect(bad).toMatchObject({ ok: false, field: 'status', code: 'bad_status' });
+	});
+
 	it('refuses JSON nested deeper than the limit', () => {
 		let deep: unknown = 1;
 		for (let i = 0; i < 1100; i++) deep = [deep];
