@@ -68,6 +68,16 @@ export const EXTRA_WIDTH_REM: Readonly<Record<Extra, number>> = {
 };
 export const COMPONENT_MIN_REM = { checklist: 6, typed: 4.25 } as const;
 
+/**
+ * How far from the grid's right edge read-only column `i` sticks (rem): the
+ * widths of the columns after it. With many components the table scrolls
+ * sideways inside its box, and Total, Level and Saved stay in view at its
+ * right as the name stays at its left.
+ */
+export function extraRightRem(extras: readonly Extra[], i: number): number {
+	return extras.slice(i + 1).reduce((n, x) => n + EXTRA_WIDTH_REM[x], 0);
+}
+
 /** A cell's key, as `data-cell` shows it: `<studentId>:<componentKey>`. */
 export function cellKey(studentId: string, component: string): string {
 	return `${studentId}:${component}`;
