@@ -8,14 +8,7 @@
 const ROSTER_MAX_BYTES = 2 * 1024 * 1024;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-function lib() {
-	return require(`${__hooks}/lib/markbook.js`);
-}
-
-function flag(e, name) {
-	const v = e.request.url.query().get(name);
-	return v === '1' || v === 'true';
-}
+const { lib, flag, csvBody, problemsMessage } = require(`${__hooks}/office/common.js`);
 
 function who(e) {
 	return { user: '', device: 'admin-ui:' + e.auth.getString('email') };
@@ -75,26 +68,20 @@ function writeAll(e, writes) {
 }
 
 function roster(e) {
-	const type = (e.request.header.get('Content-Type') || '').toLowerCase();
-	if (type.indexOf('text/csv') !== 0) {
-		return e.json(415, {
-			status: 415,
-			message: 'Send the class list as a CSV file (Content-Type: text/csv).'
-		});
-	}
-	const text = toString(e.request.body);
-	if (text.length > ROSTER_MAX_BYTES) {
-		return e.json(413, {
-			status: 413,
-			message: 'The file is larger than 2 MB; split it by year level.'
-		});
-	}
+	const body = csvBody(
+		e,
+		'class list',
+		ROSTER_MAX_BYTES,
+		'The file is larger than 2 MB; split it by year level.'
+	);
+	if (body.refused) return body.refused;
+	const text = body.text;
 	const parsed = lib().parseRoster(text);
 	const plan = lib().planRoster(parsed, world(e.app));
 	const answer = lib().rosterAnswer(plan);
 	if (flag(e, 'dryRun')) return e.json(200, answer);
 	if (plan.errors.length > 0 && !flag(e, 'skipErrors')) {
-		answer.message = `The file has ${plan.errors.length} problem(s); nothing was imported. Fix them, or import the rest with skipErrors=1.`;
+		answer.message = problemsMessage(plan.errors.length);
 		return e.json(400, answer);
 	}
 	// New classes first, so new students can name them.

@@ -7,27 +7,12 @@
 /** Largest staff file, in bytes. */
 const STAFF_MAX_BYTES = 512 * 1024;
 
-function lib() {
-	return require(`${__hooks}/lib/markbook.js`);
-}
-
-function flag(e, name) {
-	const v = e.request.url.query().get(name);
-	return v === '1' || v === 'true';
-}
+const { lib, flag, csvBody, problemsMessage } = require(`${__hooks}/office/common.js`);
 
 function staff(e) {
-	const type = (e.request.header.get('Content-Type') || '').toLowerCase();
-	if (type.indexOf('text/csv') !== 0) {
-		return e.json(415, {
-			status: 415,
-			message: 'Send the staff list as a CSV file (Content-Type: text/csv).'
-		});
-	}
-	const text = toString(e.request.body);
-	if (text.length > STAFF_MAX_BYTES) {
-		return e.json(413, { status: 413, message: 'The file is larger than 512 KB.' });
-	}
+	const body = csvBody(e, 'staff list', STAFF_MAX_BYTES, 'The file is larger than 512 KB.');
+	if (body.refused) return body.refused;
+	const text = body.text;
 	const users = e.app.findAllRecords('users').map((r) => ({
 		id: r.id,
 		email: r.email(),
@@ -38,7 +23,7 @@ function staff(e) {
 	const answer = lib().staffAnswer(plan);
 	if (flag(e, 'dryRun')) return e.json(200, answer);
 	if (plan.errors.length > 0 && !flag(e, 'skipErrors')) {
-		answer.message = `The file has ${plan.errors.length} problem(s); nothing was imported. Fix them, or import the rest with skipErrors=1.`;
+		answer.message = problemsMessage(plan.errors.length);
 		return e.json(400, answer);
 	}
 	const created = [];

@@ -43,10 +43,7 @@ test('the office checks a class list, sees its problems by row, then imports it'
 	page
 }) => {
 	await page.setViewportSize(LAPTOP);
-	await page.goto('/office');
-	await page.getByLabel('Email').fill(DEMO_SUPERUSER.email);
-	await page.getByLabel('Password').fill(DEMO_SUPERUSER.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await signInOffice(page);
 	await expect(page.getByRole('heading', { name: 'Bring in a class list' })).toBeVisible();
 
 	const roster = page.getByRole('region', { name: 'Bring in a class list' });
@@ -78,10 +75,7 @@ test('the office brings in a staff list, then a class list that names them', asy
 	baseURL
 }) => {
 	await page.setViewportSize(LAPTOP);
-	await page.goto('/office');
-	await page.getByLabel('Email').fill(DEMO_SUPERUSER.email);
-	await page.getByLabel('Password').fill(DEMO_SUPERUSER.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await signInOffice(page);
 	const staff = page.getByRole('region', { name: 'Bring in the staff' });
 	const STAFF =
 		'email,name,role\nmere.parata@demo.markbook.school,Mere Parata,\nbad-email,X,teacher\n';
@@ -123,10 +117,7 @@ test('the office makes next year’s periods from a template, with dates to edit
 	baseURL
 }) => {
 	await page.setViewportSize(TABLET);
-	await page.goto('/office');
-	await page.getByLabel('Email').fill(DEMO_SUPERUSER.email);
-	await page.getByLabel('Password').fill(DEMO_SUPERUSER.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await signInOffice(page);
 	await page.getByRole('spinbutton', { name: 'Year' }).fill('2031');
 	await page.getByLabel('Periods').selectOption('semesters');
 	await expect(page.getByLabel('Name of period 1')).toHaveValue('Semester 1 2031');

@@ -11,31 +11,13 @@ import { installEventSource } from '../harness/event-source';
 import { useSchool, waitFor } from '../harness/devices';
 import { login } from '../harness/sync';
 import { A_OWN } from '../harness/demo';
+import { postOfficeCsv } from '../harness/office';
 
 installEventSource();
 const school = useSchool();
 
-async function send(
-	pb: PocketBase | null,
-	csv: string,
-	query = '',
-	type = 'text/csv; charset=utf-8'
-) {
-	const res = await fetch(`${school.server.url}/api/office/roster${query}`, {
-		method: 'POST',
-		headers: {
-			'content-type': type,
-			...(pb?.authStore.token ? { authorization: pb.authStore.token } : {})
-		},
-		body: csv
-	});
-	return {
-		status: res.status,
-		body: (await res.json()) as Record<string, unknown> & {
-			errors: { row: number; column: string; reason: string }[];
-		}
-	};
-}
+const send = (pb: PocketBase | null, csv: string, query = '', type?: string) =>
+	postOfficeCsv(school.server.url, pb, 'roster', csv, query, type);
 
 const HEADER = 'student_number,given_name,family_name,class,year_level,teacher_emails';
 const GIVEN = ['Zoë', 'Seán', 'Aoife', 'Mía', 'José', 'Chloé', 'Hamza', 'Ngaio', 'Li', 'Anaïs'];

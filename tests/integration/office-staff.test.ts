@@ -8,27 +8,12 @@ import type PocketBase from 'pocketbase';
 import { describe, expect, it } from 'vitest';
 import { useSchool } from '../harness/devices';
 import { login } from '../harness/sync';
+import { postOfficeCsv } from '../harness/office';
 
 const school = useSchool();
 
-async function send(pb: PocketBase | null, csv: string, path = 'staff', query = '') {
-	const res = await fetch(`${school.server.url}/api/office/${path}${query}`, {
-		method: 'POST',
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			...(pb?.authStore.token ? { authorization: pb.authStore.token } : {})
-		},
-		body: csv
-	});
-	return {
-		status: res.status,
-		body: (await res.json()) as Record<string, unknown> & {
-			errors: { row: number; column: string; reason: string }[];
-			emailed?: string[];
-			notEmailed?: { email: string; reason: string }[];
-		}
-	};
-}
+const send = (pb: PocketBase | null, csv: string, path: 'roster' | 'staff' = 'staff', query = '') =>
+	postOfficeCsv(school.server.url, pb, path, csv, query);
 
 async function count(admin: PocketBase, filter = ''): Promise<number> {
 	return (await admin.collection('users').getList(1, 1, { filter })).totalItems;

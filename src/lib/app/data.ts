@@ -195,10 +195,14 @@ export function openConflicts(db: Reader): WireRecord[] {
 		.sort((a, b) => text(b['at']).localeCompare(text(a['at'])));
 }
 
-/** The id and fields of an edit that sets one component of a result (null clears it). */
-export function componentEdit(
+/**
+ * The id and fields of an edit of one field of a result (a component value, the
+ * status on the day…): the natural key travels with it, so the first edit
+ * makes the record.
+ */
+export function resultEdit(
 	key: ResultKey,
-	component: string,
+	path: FieldPath,
 	value: Json
 ): { id: string; fields: Record<FieldPath, Json> } {
 	return {
@@ -208,7 +212,16 @@ export function componentEdit(
 			class: key.class,
 			assessment: key.assessment,
 			period: key.period,
-			[`values.${component}`]: value
+			[path]: value
 		}
 	};
+}
+
+/** The id and fields of an edit that sets one component of a result (null clears it). */
+export function componentEdit(
+	key: ResultKey,
+	component: string,
+	value: Json
+): { id: string; fields: Record<FieldPath, Json> } {
+	return resultEdit(key, `values.${component}`, value);
 }

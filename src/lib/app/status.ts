@@ -13,10 +13,9 @@ import {
 	type ResultStatus
 } from '$lib/domain/status';
 import type { EditResult } from '$lib/sync/client';
-import { resultId } from '$lib/sync/core/ids';
 import type { FieldPath, Json, SyncedCollection } from '$lib/sync/core/types';
 import type { SyncStatus } from '$lib/sync/replica';
-import { resultOf, type Reader, type ResultKey } from './data';
+import { resultEdit, resultOf, type Reader, type ResultKey } from './data';
 
 export { ABSENCE_KINDS, STATUS_FIELD, statusOf };
 export type { AbsenceKind, ResultStatus };
@@ -98,16 +97,7 @@ export function statusEdit(
 	key: ResultKey,
 	status: ResultStatus | null
 ): { id: string; fields: Record<FieldPath, Json> } {
-	return {
-		id: resultId(key.student, key.class, key.assessment, key.period),
-		fields: {
-			student: key.student,
-			class: key.class,
-			assessment: key.assessment,
-			period: key.period,
-			[STATUS_FIELD]: status ? { kind: status.kind, on: status.on } : null
-		}
-	};
+	return resultEdit(key, STATUS_FIELD, status ? { kind: status.kind, on: status.on } : null);
 }
 
 /** What setting a status needs of the sync bridge (appSync fits). */
