@@ -117,10 +117,20 @@ test('a child marked absent in field mode is away on the other teacher’s grid,
 		expect((lastBox?.y ?? 1e9) + (lastBox?.height ?? 0)).toBeLessThanOrEqual(LANDSCAPE.height);
 		await expectAxeClean(a.page, 'field mode with the status control');
 
-		// Away, then Absent: absent today. Taps aimed first, as a finger does; nothing moves.
+		// One tap on Away: absent today. Aimed first, as a finger does; nothing moves.
 		await resetShifts(a.page);
 		await a.page.touchscreen.tap(box!.x + box!.width / 2, box!.y + box!.height / 2);
 		const menu = control.locator('[popover]');
+		await expect(control).toHaveAttribute('data-status', 'absent');
+		await expect(menu).toBeHidden();
+		await expect(away).toHaveText('✓ Absent');
+		await waitForSynced(a.page);
+		await a.page.waitForTimeout(400);
+		expect(await a.page.evaluate(() => window.__awayShifts)).toEqual([]);
+
+		// Once away, the chip opens the kinds (to change it, or to say present again).
+		await resetShifts(a.page);
+		await a.page.touchscreen.tap(box!.x + box!.width / 2, box!.y + box!.height / 2);
 		await expect(menu).toBeVisible();
 		const choices = menu.getByRole('button');
 		await expect(choices).toHaveText(['Absent', 'Injured', 'Excused', 'Present']);
@@ -130,16 +140,11 @@ test('a child marked absent in field mode is away on the other teacher’s grid,
 		// (A full-page screenshot lays the page out again: shifts are counted around it.)
 		expect(await a.page.evaluate(() => window.__awayShifts)).toEqual([]);
 		await screenshot(a.page, 'absence-field-menu-1024');
-		await resetShifts(a.page);
 		const absent = menu.getByRole('button', { name: 'Absent' });
 		const spot = await absent.boundingBox();
 		await a.page.touchscreen.tap(spot!.x + spot!.width / 2, spot!.y + spot!.height / 2);
 		await expect(menu).toBeHidden();
 		await expect(control).toHaveAttribute('data-status', 'absent');
-		await expect(away).toHaveText('✓ Absent');
-		await waitForSynced(a.page);
-		await a.page.waitForTimeout(400);
-		expect(await a.page.evaluate(() => window.__awayShifts)).toEqual([]);
 		const student = await a.page.getByLabel('Jump to student').inputValue();
 		expect(student).not.toBe('');
 		expect(await serverStatus(baseURL!, student)).toEqual({ kind: 'absent', on: today() });
@@ -160,15 +165,18 @@ test('a child marked absent in field mode is away on the other teacher’s grid,
 			new RegExp(`^${name}: absent on \\d+ [A-Z][a-z]{2} \\d{4}\\. Mark away$`)
 		);
 
-		// From the grid: the chip opens the kinds; a second child is injured.
+		// From the grid: one click marks a second child absent; the next opens the kinds: injured.
 		const rows = b.page.locator('[role="grid"] tbody tr[data-student]');
 		const second = (await rows.nth(1).getAttribute('data-student')) ?? '';
 		const secondChip = rows.nth(1).locator('[data-status-control]');
 		await resetShifts(b.page);
 		await secondChip.getByRole('button', { name: /Mark away/ }).click();
+		await expect(secondChip).toHaveAttribute('data-status', 'absent');
 		const gridMenu = secondChip.locator('[popover]');
+		await expect(gridMenu).toBeHidden();
+		await secondChip.getByRole('button', { name: /Mark away/ }).click();
 		await expect(gridMenu).toBeVisible();
-		await expect(gridMenu.getByRole('button', { name: 'Present' })).toBeFocused();
+		await expect(gridMenu.getByRole('button', { name: 'Absent' })).toBeFocused();
 		await expectAxeClean(b.page, 'grid with the status menu open');
 		expect(await b.page.evaluate(() => window.__awayShifts)).toEqual([]);
 		await screenshot(b.page, 'absence-grid-menu-1440');
@@ -243,7 +251,7 @@ test('a child marked absent in field mode is away on the other teacher’s grid,
 		await away.tap();
 		await menu.getByRole('button', { name: 'Present' }).tap();
 		await expect(control).toHaveAttribute('data-status', 'present');
-		await expect(away).toHaveText('Away…');
+		await expect(away).toHaveText('Away');
 		await waitForSynced(a.page);
 		expect(await serverStatus(baseURL!, student)).toBeNull();
 	} finally {

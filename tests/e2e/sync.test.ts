@@ -231,7 +231,7 @@ test('an edit the server refuses shows its reason, survives a reload and can be 
 	}
 });
 
-test('editing a cell whose edit the server refused fixes that edit: the refusal goes, the new value syncs', async ({
+test('a cell whose edit the server refused counts in no total; editing it fixes that edit and the new value syncs', async ({
 	browser,
 	baseURL
 }) => {
@@ -260,6 +260,10 @@ test('editing a cell whose edit the server refused fixes that edit: the refusal 
 		await openGrid(a.page, assessment, student, last.key);
 		const target = cell(a.page, student, last.key);
 		await expect(target).toHaveAttribute('data-state', 'rejected');
+		// The refused mark stays on screen to be fixed, but it is not a mark: no total counts it.
+		const total = a.page.locator(`tr[data-student="${student}"] [data-col="total"]`);
+		await expect(target).toHaveAttribute('data-value', '1');
+		await expect(total).toHaveText('');
 
 		// The teacher corrects the cell in the grid: the refused edit is fixed, not stacked.
 		await setChecklist(target, 'not yet');

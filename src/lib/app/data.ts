@@ -13,6 +13,8 @@ import type { FieldPath, Json, SyncedCollection, WireRecord } from '$lib/sync/co
 export interface Reader {
 	get(collection: SyncedCollection, id: string): WireRecord | undefined;
 	list(collection: SyncedCollection, predicate?: (record: WireRecord) => boolean): WireRecord[];
+	/** A record's (or one path's) sync state; without it nothing counts as refused. */
+	status?(collection: SyncedCollection, id: string, path?: FieldPath): { status: string };
 }
 
 export interface ClassInfo {
@@ -165,15 +167,43 @@ export function attemptsOf(db: Reader, key: ResultKey): WireRecord[] {
 }
 
 /**
+ * What a total or level counts of a result's values: not those the server
+ * refused (they stay on screen, with the reason, until the teacher fixes or
+ * discards them — but they are not marks).
+ */
+export function acceptedValues(
+	values: Record<string, Json>,
+	refused: (component: string) => boolean
+): Record<string, Json> {
+	let out: Record<string, Json> | null = null;
+	for (const k of Object.keys(values)) {
+		if (!refused(k)) continue;
+		out ??= { ...values };
+		delete out[k];
+	}
+	return out ?? values;
+}
+
+/**
  * Total, level and best time as the server will derive them, computed on the
- * device from what it holds now (so they update as the teacher types).
+ * device from what it holds now (so they update as the teacher types); a
+ * value the server refused does not count.
  */
 export function derivedOf(db: Reader, assessment: Assessment, key: ResultKey): DerivedResult {
 	const seconds =
 		assessment.kind === 'timed'
 			? attemptsOf(db, key).map((a) => (typeof a['seconds'] === 'number' ? a['seconds'] : NaN))
 			: [];
-	return deriveResult(assessment, valuesOf(resultOf(db, key)), seconds);
+	const result = resultOf(db, key);
+	const values = valuesOf(result);
+	const counted =
+		result && db.status && db.status('results', result.id).status === 'rejected'
+			? acceptedValues(
+					values,
+					(c) => db.status?.('results', result.id, `values.${c}`).status === 'rejected'
+				)
+			: values;
+	return deriveResult(assessment, counted, seconds);
 }
 
 /** When a field was last written (epoch ms, from its stamp), or null. */

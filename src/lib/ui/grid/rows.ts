@@ -10,7 +10,14 @@
  */
 import type { Assessment } from '$lib/domain/assessment';
 import { deriveResult, type DerivedResult } from '$lib/domain/scoring';
-import { fullName, valuesOf, type Reader, type ResultKey, type StudentInfo } from '$lib/app/data';
+import {
+	acceptedValues,
+	fullName,
+	valuesOf,
+	type Reader,
+	type ResultKey,
+	type StudentInfo
+} from '$lib/app/data';
 import { saveStateIn, type SaveState, type SyncMode } from '$lib/app/words';
 import { resultId } from '$lib/sync/core/ids';
 import type { FieldPath, Json, SyncedCollection, WireRecord } from '$lib/sync/core/types';
@@ -210,7 +217,12 @@ export function buildRows(
 			id,
 			exists: record !== undefined,
 			values,
-			derived: deriveResult(assessment, values, times),
+			// A refused value shows (with its reason) but is not a mark.
+			derived: deriveResult(
+				assessment,
+				acceptedValues(values, (k) => cells[k]?.status.status === 'rejected'),
+				times
+			),
 			attempts: times.length,
 			status,
 			state,
