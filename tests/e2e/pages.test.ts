@@ -6,7 +6,6 @@
 import type { Page } from '@playwright/test';
 import {
 	DEMO_IDS,
-	LAPTOP,
 	TABLET,
 	deviceFor,
 	expectAxeClean,
@@ -49,6 +48,13 @@ const PAGES: { name: string; path: string; ready: (page: Page) => Promise<void> 
 		}
 	},
 	{
+		name: 'summary',
+		path: `/classes/${CLASS}/summary?a=${BALANCE}`,
+		ready: async (p) => {
+			await expect(p.getByRole('table').first()).toBeVisible();
+		}
+	},
+	{
 		name: 'conflicts',
 		path: '/conflicts',
 		ready: async (p) => {
@@ -73,8 +79,10 @@ test('the sign-in page has no serious accessibility violations', async ({ page }
 	await screenshot(page, 'signin-tablet');
 });
 
+// Issue 12's three sizes: a laptop, a tablet in landscape and in portrait.
 for (const size of [
-	{ label: 'laptop', viewport: LAPTOP },
+	{ label: 'laptop', viewport: { width: 1440, height: 900 } },
+	{ label: 'tablet-landscape', viewport: { width: 1024, height: 768 } },
 	{ label: 'tablet', viewport: TABLET }
 ]) {
 	test(`main pages at ${size.label} size: accessible, and working online and offline`, async ({
