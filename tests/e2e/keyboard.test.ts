@@ -43,13 +43,15 @@ test('the first Tab skips the menu to the grid’s current cell; the ring shows 
 	const { page, context } = await deviceFor(browser, 'teacherA', LAPTOP);
 	await page.goto(`/classes/${CLASS}?a=${A['catch']}`);
 	await expect(page.getByRole('grid')).toBeVisible();
-	// As a page loads (SvelteKit resets focus to the document's start).
-	await page.reload();
-	await expect(page.getByRole('grid')).toBeVisible();
-
-	await page.keyboard.press('Tab');
+	// The first Tab as the page has loaded (one pressed while the app is still
+	// starting can be undone by the router's focus reset: load it again then).
 	const skip = page.getByRole('link', { name: 'Skip to the page' });
-	await expect(skip).toBeFocused();
+	await expect(async () => {
+		await page.reload();
+		await expect(page.getByRole('grid')).toBeVisible();
+		await page.keyboard.press('Tab');
+		await expect(skip).toBeFocused({ timeout: 1_000 });
+	}).toPass({ timeout: 30_000 });
 	await expect(skip).toBeInViewport();
 	await screenshot(page, 'skip-link-laptop');
 	// On a page with a grid, the skip link lands on its current cell: the marks.
@@ -61,8 +63,14 @@ test('the first Tab skips the menu to the grid’s current cell; the ring shows 
 
 	// Elsewhere it lands on the page itself; the next Tab is the page's first control.
 	await page.goto('/devices');
-	await page.keyboard.press('Tab');
-	await expect(skip).toBeFocused();
+	// The first Tab once the page is up (one pressed while the app is still
+	// starting can be undone by the router's focus reset: load it again then).
+	await expect(async () => {
+		await page.reload();
+		await expect(page.getByTestId('device').first()).toBeVisible();
+		await page.keyboard.press('Tab');
+		await expect(skip).toBeFocused({ timeout: 1_000 });
+	}).toPass({ timeout: 30_000 });
 	await page.keyboard.press('Enter');
 	await expect(page.locator('main')).toBeFocused();
 	await page.keyboard.press('Tab');
