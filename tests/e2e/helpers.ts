@@ -189,3 +189,20 @@ export async function recordChecklist(
 	const body = (await res.json()) as { results: { status: string }[] };
 	expect(body.results.map((r) => r.status)).toEqual(marks.map(() => 'applied'));
 }
+
+/** Whether every element sits wholly inside the viewport, below the sticky header. */
+export async function onScreen(
+	page: Page,
+	selector: string
+): Promise<{ ok: boolean; detail: string }> {
+	return page.evaluate((sel) => {
+		const header = document.querySelector('header')?.getBoundingClientRect().bottom ?? 0;
+		const bad: string[] = [];
+		for (const el of document.querySelectorAll(sel)) {
+			const r = el.getBoundingClientRect();
+			if (r.top < header || r.bottom > window.innerHeight || r.height === 0)
+				bad.push(`${el.getAttribute('data-component') ?? el.tagName} ${r.top}–${r.bottom}`);
+		}
+		return { ok: bad.length === 0, detail: `header ${header}, off screen: ${bad.join(', ')}` };
+	}, selector);
+}

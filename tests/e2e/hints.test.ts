@@ -5,9 +5,16 @@
  * a tap moves nothing. Works in 3 Banksia on Catch and Sprint run, Term 4,
  * which no other browser test records.
  */
-import type { Page } from '@playwright/test';
 import { DEMO_COMPONENT_HINTS } from '../../scripts/lib/seed.mjs';
-import { DEMO_IDS, demoUser, expectAxeClean, screenshot, signIn, waitForSynced } from './helpers';
+import {
+	DEMO_IDS,
+	demoUser,
+	expectAxeClean,
+	onScreen,
+	screenshot,
+	signIn,
+	waitForSynced
+} from './helpers';
 import { expect, test } from './fixtures';
 
 const A = DEMO_IDS.assessments as Record<string, string>;
@@ -19,20 +26,6 @@ declare global {
 	interface Window {
 		__hintShifts: number[];
 	}
-}
-
-/** Every element of `selector` lies between the sticky header and the bottom of the screen. */
-async function allOnScreen(page: Page, selector: string): Promise<string[]> {
-	return page.evaluate((sel) => {
-		const header = document.querySelector('header')?.getBoundingClientRect().bottom ?? 0;
-		const bad: string[] = [];
-		for (const el of document.querySelectorAll(sel)) {
-			const r = el.getBoundingClientRect();
-			if (r.top < header || r.bottom > window.innerHeight || r.height === 0)
-				bad.push(`${el.getAttribute('data-component') ?? el.tagName} ${r.top}–${r.bottom}`);
-		}
-		return bad;
-	}, selector);
 }
 
 for (const skill of ['catch', 'sprint_run'] as const) {
@@ -76,7 +69,10 @@ for (const skill of ['catch', 'sprint_run'] as const) {
 				await expect(c).toHaveAccessibleName((await label.textContent())!.trim());
 				await expect(c).toHaveAccessibleDescription(hint);
 			}
-			expect(await allOnScreen(page, '[data-component], [data-testid="student-name"]')).toEqual([]);
+			expect(await onScreen(page, '[data-component], [data-testid="student-name"]')).toEqual({
+				ok: true,
+				detail: expect.any(String)
+			});
 			for (const b of await page.locator('[data-choice]').all()) {
 				const box = await b.boundingBox();
 				expect(box?.height ?? 0).toBeGreaterThanOrEqual(48);

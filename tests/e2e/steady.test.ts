@@ -11,7 +11,7 @@
  * no other browser test touches.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { DEMO_IDS, demoUser, office, screenshot, signIn, waitForSynced } from './helpers';
+import { DEMO_IDS, demoUser, office, onScreen, screenshot, signIn, waitForSynced } from './helpers';
 import { expect, test } from './fixtures';
 
 const CLASS = DEMO_IDS.classes.teacherA;
@@ -220,20 +220,6 @@ test('field mode on a portrait tablet: quick taps land on the intended component
 		await context.close();
 	}
 });
-
-/** Whether every element sits wholly inside the viewport, below the sticky header. */
-async function onScreen(page: Page, selector: string): Promise<{ ok: boolean; detail: string }> {
-	return page.evaluate((sel) => {
-		const header = document.querySelector('header')?.getBoundingClientRect().bottom ?? 0;
-		const bad: string[] = [];
-		for (const el of document.querySelectorAll(sel)) {
-			const r = el.getBoundingClientRect();
-			if (r.top < header || r.bottom > window.innerHeight || r.height === 0)
-				bad.push(`${el.getAttribute('data-component') ?? el.tagName} ${r.top}–${r.bottom}`);
-		}
-		return { ok: bad.length === 0, detail: `header ${header}, off screen: ${bad.join(', ')}` };
-	}, selector);
-}
 
 /** The header's items all on one row. */
 async function headerRows(page: Page): Promise<number> {
