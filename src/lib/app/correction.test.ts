@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseAssessment, type Assessment } from '$lib/domain/assessment';
-import { changedComponents, correctedValues, correctionRows, typedValue } from './correction';
+import {
+	changedComponents,
+	correctionRows,
+	seenValues,
+	sendCorrection,
+	typedValue
+} from './correction';
 
 function assessment(raw: Record<string, unknown>): Assessment {
 	const parsed = parseAssessment({ id: 'a1', name: 'Test', framework: 'X', ...raw });
@@ -36,13 +42,55 @@ describe('correcting a result in the Office', () => {
 		expect(typedValue('1e3')).toBe('1e3');
 	});
 
-	it('changes only the components the office changed, onto the values as the server holds them now', () => {
+	it('sends only the components the office changed, each with the value it saw', async () => {
 		const rows = correctionRows(CATCH, { c1: 1, c2: 0 });
 		const changes = changedComponents(rows, { c1: 1, c2: 1 });
 		expect(changes).toEqual({ c2: 1 });
-		// A teacher ticked c3 since the page was read: it stays.
-		expect(correctedValues({ c1: 1, c2: 0, c3: 1 }, changes)).toEqual({ c1: 1, c2: 1, c3: 1 });
-		expect(correctedValues({ c1: 1, c2: 0 }, { c1: null })).toEqual({ c2: 0 });
-		expect(correctedValues(null, { c1: 0 })).toEqual({ c1: 0 });
+		expect(seenValues({ c1: 1, c2: 0 }, { c2: 1, c3: 0 })).toEqual({ c2: 0, c3: null });
+		expect(seenValues(null, { c1: 0 })).toEqual({ c1: null });
+
+		const sent: { url: string; init: RequestInit }[] = [];
+		const answering =
+			(status: number, body: unknown): typeof fetch =>
+			async (url, init) => {
+				sent.push({ url: String(url), init: init ?? {} });
+				return new Response(JSON.stringify(body), { status });
+			};
+		const key = { student: 's', class: 'c', assessment: 'a', period: 'p' };
+		const ok = await sendCorrection(
+			'https://school.test',
+			'TOKEN',
+			key,
+			changes,
+			{ c1: 1, c2: 0 },
+			answering(200, { id: 'r1', values: { c1: 1, c2: 1 } })
+		);
+		expect(ok).toEqual({ ok: true, record: { id: 'r1', values: { c1: 1, c2: 1 } } });
+		expect(sent[0]?.url).toBe('https://school.test/api/office/results/correct');
+		expect(JSON.parse(String(sent[0]?.init.body))).toEqual({
+			...key,
+			changes: { c2: 1 },
+			base: { c2: 0 }
+		});
+		expect((sent[0]?.init.headers as Record<string, string>)['authorization']).toBe('TOKEN');
+
+		const refused = await sendCorrection(
+			'',
+			'T',
+			key,
+			changes,
+			{},
+			answering(409, {
+				status: 409,
+				message: 'changed since you opened it',
+				data: { changed: ['c2'] }
+			})
+		);
+		expect(refused).toEqual({
+			ok: false,
+			status: 409,
+			message: 'changed since you opened it',
+			changed: ['c2']
+		});
 	});
 });

@@ -1,12 +1,13 @@
 /**
  * The Office's "Correct a result": a child's result, component by component,
- * as the office reads it, and the office's changes onto the values as the
- * server holds them at the moment of saving. Validation is the server's (the
- * external-edit hook runs the push's rules): a typed value is sent as typed,
- * and a refusal comes back with the server's reason.
+ * as the office reads it, and the office's changes sent with the values it
+ * saw, for the server to merge inside its transaction. Validation is the
+ * server's (src/lib/sync/server/correction.ts runs the push's rules): a typed
+ * value is sent as typed, and a refusal comes back with the server's reason.
  */
 import type { Assessment } from '$lib/domain/assessment';
 import type { Json } from '$lib/sync/core/types';
+import type { ResultKey } from './data';
 import { choicesFor, valueWords } from './values';
 
 /** One component of the result being corrected. */
@@ -50,21 +51,62 @@ export function typedValue(text: string): Json {
 }
 
 /**
- * The values to save: the server's values as read just before saving, with
- * only the components the office changed replaced (null removes one), so a
- * teacher's edit of another component since the page was opened is kept.
+ * What the office saw of each component it changed (null: none), sent with
+ * the changes so the server refuses a component someone changed since.
  */
-export function correctedValues(
-	fresh: Record<string, Json> | null | undefined,
+export function seenValues(
+	seen: Record<string, Json> | null | undefined,
 	changes: Record<string, Json>
 ): Record<string, Json> {
-	const out: Record<string, Json> = { ...(fresh ?? {}) };
-	for (const key of Object.keys(changes)) {
-		const v = changes[key] as Json;
-		if (v === null) delete out[key];
-		else out[key] = v;
-	}
+	const out: Record<string, Json> = {};
+	for (const key of Object.keys(changes)) out[key] = (seen?.[key] ?? null) as Json;
 	return out;
+}
+
+/** The server's answer to a correction: the result as stored, or its refusal. */
+export type CorrectionAnswer =
+	| { ok: true; record: Record<string, unknown> & { id: string } }
+	| {
+			ok: false;
+			/** 409: a component changed since the office opened the result; 400: refused by the rules. */
+			status: number;
+			message: string;
+			/** The components that changed since (409). */
+			changed: string[];
+	  };
+
+/**
+ * POST /api/office/results/correct (superusers): only the components the
+ * office changed, each with the value it saw, merged by the server inside its
+ * transaction, so a teacher's edit of another component meanwhile is kept and
+ * one of the same component is not overwritten unseen (a 409 instead).
+ */
+export async function sendCorrection(
+	origin: string,
+	token: string,
+	key: ResultKey,
+	changes: Record<string, Json>,
+	seen: Record<string, Json> | null | undefined,
+	fetchFn: typeof fetch = fetch
+): Promise<CorrectionAnswer> {
+	const res = await fetchFn(`${origin}/api/office/results/correct`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: token },
+		body: JSON.stringify({ ...key, changes, base: seenValues(seen, changes) })
+	});
+	const body = (await res.json().catch(() => ({}))) as {
+		id?: string;
+		message?: string;
+		data?: { changed?: unknown };
+	};
+	if (res.ok && typeof body.id === 'string') return { ok: true, record: { ...body, id: body.id } };
+	const changed = body.data?.changed;
+	return {
+		ok: false,
+		status: res.status,
+		message: body.message ?? `The server answered ${res.status}.`,
+		changed: Array.isArray(changed) ? changed.map(String) : []
+	};
 }
 
 /** The components whose chosen value differs from the stored one. */

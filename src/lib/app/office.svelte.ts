@@ -7,7 +7,7 @@ import PocketBase, { ClientResponseError, LocalAuthStore, type RecordModel } fro
 import type { CsvError, PeriodDraft, RosterPlan, StaffAnswer } from '$lib/domain';
 import { resultId } from '$lib/sync/core/ids';
 import type { Json } from '$lib/sync/core/types';
-import { correctedValues } from './correction';
+import { sendCorrection, type CorrectionAnswer } from './correction';
 import type { ResultKey } from './data';
 
 /** What every CSV import answers: problems by row, and per row what it does. */
@@ -128,31 +128,19 @@ class Office {
 	}
 
 	/**
-	 * Corrects some components of a result as the office (a superuser REST
-	 * write: the server's external-edit hook validates, stamps and audits it,
-	 * and devices receive it). The values are read again just before the
-	 * save, so only `changes` (null: clear a component) replace what is
-	 * stored; a missing result is created under the id the wire uses.
-	 * Rejects with the server's reason when it refuses; nothing is then stored.
+	 * Corrects some components of a result as the office: only `changes`
+	 * (null: clear a component), each with the value the office saw in
+	 * `seen`, which the server merges onto the result inside its transaction
+	 * (creating it under the wire's id when there is none), validates, stamps,
+	 * audits and sends to teachers' devices. A refusal (400: the rules; 409: a
+	 * component changed since the office opened it) stores nothing.
 	 */
-	async correctResult(key: ResultKey, changes: Record<string, Json>): Promise<RecordModel> {
-		const fresh = await this.result(key);
-		const values = correctedValues(
-			(fresh?.['values'] as Record<string, Json> | null | undefined) ?? null,
-			changes
-		);
-		try {
-			if (fresh)
-				return await this.pb
-					.collection('results')
-					.update(fresh.id, { values }, { requestKey: null });
-			const id = resultId(key.student, key.class, key.assessment, key.period);
-			return await this.pb
-				.collection('results')
-				.create({ id, ...key, values }, { requestKey: null });
-		} catch (e) {
-			throw new Error(reasonOf(e), { cause: e });
-		}
+	correctResult(
+		key: ResultKey,
+		changes: Record<string, Json>,
+		seen: Record<string, Json> | null | undefined
+	): Promise<CorrectionAnswer> {
+		return sendCorrection(origin, this.pb.authStore.token, key, changes, seen);
 	}
 
 	async createPeriods(periods: PeriodDraft[]): Promise<number> {
