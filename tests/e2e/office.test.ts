@@ -15,6 +15,7 @@ import {
 	deviceFor,
 	expectAxeClean,
 	office,
+	recordChecklist,
 	screenshot,
 	waitForSynced
 } from './helpers';
@@ -263,4 +264,55 @@ test('a correction the server refuses shows its reason and changes nothing', asy
 	expect(stored.values).toEqual({ time: 8.2 });
 	await expectAxeClean(page, 'office correction refused');
 	await screenshot(page, 'office-correct-refused-tablet');
+});
+
+test('a correction of a component a teacher changed since the page read it is refused, shown as it is now, and saved on a second go', async ({
+	page,
+	baseURL
+}) => {
+	const KICK = (DEMO_IDS.assessments as Record<string, string>)['kick'] as string;
+	const BANKSIA = DEMO_IDS.classes.teacherA;
+	const TERM3 = DEMO_IDS.periods.term3;
+	const kid = (DEMO_IDS.students as string[])[34] as string; // one of 3 Banksia's
+	await recordChecklist(baseURL as string, KICK, [{ student: kid, cls: BANKSIA, period: TERM3 }]);
+
+	await page.setViewportSize(DESK);
+	await signInOffice(page);
+	const panel = page.getByRole('region', { name: 'Correct a result' });
+	await panel.getByLabel('Class').selectOption({ label: '3 Banksia' });
+	await panel.getByLabel('Student').selectOption(kid);
+	await panel.getByLabel('Assessment').selectOption({ label: 'Kick (Vic FMS)' });
+	await panel.getByLabel('Term').selectOption({ label: 'Term 3 2026' });
+	await expect(panel.getByTestId('now-c1')).toHaveText('Demonstrated');
+	const c1 = panel.getByLabel('Eyes focused on the ball throughout: change to');
+	await c1.selectOption({ label: 'Not observed' });
+
+	// Meanwhile the teacher's device marks the same component "not yet".
+	await recordChecklist(baseURL as string, KICK, [
+		{ student: kid, cls: BANKSIA, period: TERM3, notYet: [0] }
+	]);
+	await panel.getByRole('button', { name: 'Save 1 change' }).click();
+	await expect(panel.getByRole('alert')).toContainText(
+		'“Eyes focused on the ball throughout” changed since you opened this result (someone saved it meanwhile); nothing was saved.'
+	);
+	// The teacher's value is shown as it is now; the office's choice stays on screen.
+	await expect(panel.getByTestId('now-c1')).toHaveText('Not yet');
+	await expect(c1).toHaveValue('2');
+	const id = resultId(kid, BANKSIA, KICK, TERM3);
+	const read = () =>
+		office<{ values: Record<string, unknown> }>(
+			baseURL as string,
+			'GET',
+			`/api/collections/results/records/${id}`
+		);
+	expect((await read()).values['c1']).toBe(0);
+	await expectAxeClean(page, 'office correction changed since opened');
+
+	// Saved again with the teacher's value in view: it replaces it.
+	await panel.getByRole('button', { name: 'Save 1 change' }).click();
+	await expect(panel.getByTestId('correct-done')).toContainText('Saved 1 change');
+	await expect(panel.getByTestId('now-c1')).toHaveText('Not observed');
+	const stored = (await read()).values;
+	expect(stored['c1']).toBeUndefined();
+	expect(stored['c2']).toBe(1);
 });
