@@ -35,6 +35,18 @@
  *   painted frame on the main thread (compositing on another thread adds a
  *   little; headless has no vsync wait beyond the rAF's own).
  *
+ * Against what (one run, interleaved): the same measurement on "Chromium
+ * alone", a static page with the same cells whose handler only flips the value
+ * (the floor: the browser's input pipeline and its next frame, which no page
+ * can go under), and, when MARKBOOK_BENCH_BEFORE names another build of the
+ * app (a build/ directory), that build too: a before/after from one run. Each
+ * rate's edits run in chunks, the pages taking turns, so the machine's load
+ * falls on all of them alike.
+ *
+ * Each edit's cell is focused (grid) or scrolled to (field) GAP_MS before its
+ * key or tap, as a teacher's hand moves on before pressing: the press lands at
+ * any moment of the frame, not just after the frame that painted the focus.
+ *
  * What it relies on in the page: grid `td[data-cell="<student>:<component>"]`
  * with `data-value`, focusable cells and Space toggling a checklist cell
  * (ScoreGrid.svelte); field `[data-component="<key>"]` with
@@ -118,16 +130,43 @@ function fromUpNote(samples: Sample[]): string {
 	return `; pointerup → painted p50 ${percentile(up, 50)}, p95 ${percentile(up, 95)}, max ${Math.max(...up)}${clickNote}`;
 }
 
-/** The table rows of one view at one CPU rate, against issue 15's targets. */
-function rowsFor(view: View, rate: number, samples: Sample[]): Row[] {
+/** "ours/floor = 1.4×": how many times the browser's own cost an edit takes. */
+function floorRatio(ours: number, floor: number): string {
+	return `ours/floor = ${Math.round((ours / floor) * 100) / 100}×`;
+}
+
+/** p50 / p95 / max of the painted times, for notes. */
+function spread(samples: Sample[]): string {
+	const painted = samples.map((s) => s.painted);
+	return `${percentile(painted, 50)} / ${percentile(painted, 95)} / ${Math.max(...painted)}`;
+}
+
+/**
+ * The table rows of one view at one CPU rate, against issue 15's targets,
+ * each painted figure beside Chromium alone's (the floor) from the same run.
+ */
+function rowsFor(
+	view: View,
+	rate: number,
+	samples: Sample[],
+	floor: Sample[],
+	before: Sample[] | null
+): Row[] {
 	const changed = samples.map((s) => s.changed);
 	const painted = samples.map((s) => s.painted);
 	const queued = samples.map((s) => s.queued);
+	const floorPainted = floor.map((s) => s.painted);
 	const label = `5 local edit ${view} ${rate}×`;
 	const what = view === 'grid' ? 'Space' : 'tap';
+	const p50 = percentile(painted, 50);
 	const p95 = percentile(painted, 95);
 	const max = Math.max(...painted);
-	const rows: Row[] = [
+	const f50 = percentile(floorPainted, 50);
+	const f95 = percentile(floorPainted, 95);
+	const fMax = Math.max(...floorPainted);
+	const peer = SUBJECT_LABEL.floor;
+	const beforeNote = before ? `; before: painted p50 / p95 / max ${spread(before)}` : '';
+	return [
 		{
 			workload: label,
 			metric: `${what} → cell changed p95 (ms)`,
@@ -139,7 +178,10 @@ function rowsFor(view: View, rate: number, samples: Sample[]): Row[] {
 		{
 			workload: label,
 			metric: `${what} → painted p50 (ms)`,
-			ours: percentile(painted, 50),
+			ours: p50,
+			peer,
+			theirs: f50,
+			ratio: floorRatio(p50, f50),
 			target: 'info',
 			met: null
 		},
@@ -147,19 +189,55 @@ function rowsFor(view: View, rate: number, samples: Sample[]): Row[] {
 			workload: label,
 			metric: `${what} → painted p95 (ms)`,
 			ours: p95,
+			peer,
+			theirs: f95,
+			ratio: floorRatio(p95, f95),
 			target: rate === 1 ? '< 16 ms' : '< 100 ms',
 			met: rate === 1 ? p95 < 16 : p95 < 100,
-			note: `${samples.length} edits while syncing`
+			note: `${samples.length} edits while syncing; floor ${f95} ms is Chromium's own input and next frame${
+				rate === 1 && f95 >= 16 ? ' (no page can meet < 16 here)' : ''
+			}${beforeNote}`
 		},
 		{
 			workload: label,
 			metric: `${what} → painted max (ms)`,
 			ours: max,
+			peer,
+			theirs: fMax,
+			ratio: floorRatio(max, fMax),
 			target: rate === 1 ? 'info' : '< 250 ms',
 			met: rate === 1 ? null : max < 250
 		}
 	];
-	return rows;
+}
+
+/** A page measured: Markbook (this build, or the build named "before") or Chromium alone. */
+type Subject = 'ours' | 'before' | 'floor';
+const SUBJECT_LABEL: Record<Subject, string> = {
+	ours: 'Markbook',
+	before: 'before (MARKBOOK_BENCH_BEFORE)',
+	floor: 'Chromium alone'
+};
+/** Each rate's edits run in this many chunks, the pages taking turns. */
+const CHUNKS = 4;
+
+/** A PocketBase with the demo school serving one build of the app. */
+async function demoServer(publicDir?: string) {
+	const dataDir = mkdtempSync(join(tmpdir(), 'markbook-bench-ui-'));
+	const server = await startPocketBase({
+		dataDir,
+		superuser: DEMO_SUPERUSER,
+		stdio: 'pipe',
+		...(publicDir ? { publicDir } : {})
+	});
+	await seedDemoSchool(server.url);
+	return {
+		url: server.url,
+		async stop() {
+			await server.stop();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
 }
 
 export async function localEditWorkload(ctx: BenchContext): Promise<WorkloadResult> {
@@ -168,70 +246,152 @@ export async function localEditWorkload(ctx: BenchContext): Promise<WorkloadResu
 	if (!existsSync(join(PUBLIC_DIR, 'index.html')))
 		return skipped('the app is not built (build/index.html); run without --only, or npm run build');
 	if (!existsSync(CHROMIUM)) return skipped(`no Chromium at ${CHROMIUM}`);
-	const edits = ctx.quick ? 50 : 200;
+	const before = process.env['MARKBOOK_BENCH_BEFORE'];
+	if (before && !existsSync(join(before, 'index.html')))
+		throw new Error(`MARKBOOK_BENCH_BEFORE=${before} holds no built app (index.html)`);
+	const edits = ctx.quick ? 48 : 200;
+	const subjects: Subject[] = before ? ['floor', 'ours', 'before'] : ['floor', 'ours'];
 	const { chromium } = await import('playwright-core');
-	const dataDir = mkdtempSync(join(tmpdir(), 'markbook-bench-ui-'));
-	const server = await startPocketBase({ dataDir, superuser: DEMO_SUPERUSER, stdio: 'pipe' });
+	const servers = { ours: await demoServer(), before: before ? await demoServer(before) : null };
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		headless: true,
 		args: ['--no-sandbox', '--disable-background-networking']
 	});
 	try {
-		await seedDemoSchool(server.url);
 		const samples: Record<string, number[]> = {};
 		const medians: Record<string, number> = {};
 		const rows: Row[] = [];
 		for (const view of VIEWS) {
-			const { page, cdp } = await openView(browser, server.url, view);
-			for (const rate of RATES) {
-				await cdp.send('Emulation.setCPUThrottlingRate', { rate });
-				const got = await measure(page, view, edits);
-				await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-				const key = `${view}-${rate}x`;
-				samples[`${key}-changed`] = got.map((s) => s.changed);
-				samples[`${key}-painted`] = got.map((s) => s.painted);
-				samples[`${key}-queued`] = got.map((s) => s.queued);
-				if (view === 'field') {
-					samples[`${key}-fromUp`] = got.map((s) => s.fromUp ?? Number.NaN);
-					samples[`${key}-fromClick`] = got.map((s) => s.fromClick ?? Number.NaN);
-				}
-				const painted = got.map((s) => s.painted);
-				medians[`${key}-painted-p50`] = percentile(painted, 50);
-				medians[`${key}-painted-p95`] = percentile(painted, 95);
-				medians[`${key}-painted-max`] = Math.max(...painted);
-				medians[`${key}-changed-p95`] = percentile(
-					got.map((s) => s.changed),
-					95
-				);
-				ctx.log(
-					`  ${view} ${rate}×: ${got.length} edits, changed p50 ${percentile(
-						got.map((s) => s.changed),
-						50
-					)} ms, painted p50 ${percentile(painted, 50)} / p95 ${percentile(painted, 95)} / max ${Math.max(...painted)} ms`
-				);
-				rows.push(...rowsFor(view, rate, got));
+			const pages = new Map<Subject, { page: Page; cdp: CDPSession }>();
+			for (const who of subjects) {
+				const server = who === 'floor' ? null : who === 'ours' ? servers.ours : servers.before;
+				pages.set(who, server ? await openView(browser, server.url, view) : await openFloor(browser, view));
 			}
-			await page.context().close();
+			for (const rate of RATES) {
+				const got = new Map<Subject, Sample[]>(subjects.map((w) => [w, []]));
+				const per = Math.ceil(edits / CHUNKS);
+				for (let chunk = 0; chunk < CHUNKS; chunk++) {
+					// Take turns, and change who goes first, so no page always runs after another's burst.
+					const order = chunk % 2 === 0 ? subjects : [...subjects].reverse();
+					for (const who of order) {
+						const { page, cdp } = pages.get(who)!;
+						await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+						got.get(who)!.push(...(await measure(page, view, per, chunk * per)));
+						await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+						// Its last pushes land before the next page's turn, not during it.
+						if (who !== 'floor') await settled(page);
+					}
+				}
+				for (const who of subjects) {
+					const key = `${who === 'ours' ? '' : `${who}-`}${view}-${rate}x`;
+					const list = got.get(who)!;
+					samples[`${key}-changed`] = list.map((x) => x.changed);
+					samples[`${key}-painted`] = list.map((x) => x.painted);
+					samples[`${key}-queued`] = list.map((x) => x.queued);
+					if (view === 'field') {
+						samples[`${key}-fromUp`] = list.map((x) => x.fromUp ?? Number.NaN);
+						samples[`${key}-fromClick`] = list.map((x) => x.fromClick ?? Number.NaN);
+					}
+					const painted = list.map((x) => x.painted);
+					medians[`${key}-painted-p50`] = percentile(painted, 50);
+					medians[`${key}-painted-p95`] = percentile(painted, 95);
+					medians[`${key}-painted-max`] = Math.max(...painted);
+					medians[`${key}-changed-p95`] = percentile(
+						list.map((x) => x.changed),
+						95
+					);
+					ctx.log(
+						`  ${view} ${rate}× ${SUBJECT_LABEL[who]}: ${list.length} edits, changed p50 ${percentile(
+							list.map((x) => x.changed),
+							50
+						)} ms, painted p50 ${percentile(painted, 50)} / p95 ${percentile(painted, 95)} / max ${Math.max(...painted)} ms`
+					);
+				}
+				rows.push(
+					...rowsFor(view, rate, got.get('ours')!, got.get('floor')!, got.get('before') ?? null)
+				);
+			}
+			for (const { page } of pages.values()) await page.context().close();
 		}
 		return {
 			name: 'local-edit',
-			sizes: { edits, gapMs: GAP_MS, rates: RATES.join(','), views: VIEWS.join(',') },
+			sizes: {
+				edits,
+				gapMs: GAP_MS,
+				rates: RATES.join(','),
+				views: VIEWS.join(','),
+				subjects: subjects.join(','),
+				chunks: CHUNKS
+			},
 			samples,
 			medians,
 			facts: {
 				browser: browser.version(),
 				start: 'event.timeStamp',
-				painted: 'rAF + MessageChannel'
+				painted: 'rAF + MessageChannel',
+				floor: 'a static page with the same cells, its handler only flips the value',
+				...(before ? { before } : {})
 			},
 			rows
 		};
 	} finally {
 		await browser.close();
-		await server.stop();
-		rmSync(dataDir, { recursive: true, force: true });
+		await servers.ours.stop();
+		await servers.before?.stop();
 	}
 }
+
+/**
+ * Chromium alone: the grid's cells and field mode's "Demonstrated" targets,
+ * with the attributes the probe reads, and handlers that only flip the value:
+ * what a key or tap costs before any app does anything.
+ */
+export async function openFloor(
+	browser: Browser,
+	view: View
+): Promise<{ page: Page; cdp: CDPSession }> {
+	const context = await browser.newContext(
+		view === 'grid'
+			? { viewport: { width: 1280, height: 800 } }
+			: { viewport: { width: 1024, height: 768 }, hasTouch: true }
+	);
+	const page = await context.newPage();
+	await page.setContent(FLOOR_HTML);
+	await page.evaluate(installProbe);
+	return { page, cdp: await context.newCDPSession(page) };
+}
+
+const FLOOR_ROWS = 25;
+const FLOOR_COMPONENTS = 6;
+const FLOOR_HTML = `<!doctype html><meta charset="utf-8"><title>floor</title>
+<style>td{width:5rem;height:48px;text-align:center;border:1px solid #ccc}
+[data-component] button{min-width:12rem;min-height:64px;margin:.5rem}</style>
+<table role="grid"><tbody>${Array.from(
+	{ length: FLOOR_ROWS },
+	(_, r) =>
+		`<tr>${Array.from({ length: FLOOR_COMPONENTS }, (_, c) => `<td tabindex="-1" data-cell="s${r}:c${c + 1}" data-value=""></td>`).join('')}</tr>`
+).join('')}</tbody></table>
+${Array.from(
+	{ length: 4 },
+	(_, c) =>
+		`<div data-component="c${c + 1}" data-mark=""><button data-choice="demonstrated">Demonstrated</button></div>`
+).join('')}
+<script>
+document.querySelector('table').addEventListener('keydown', (e) => {
+	const td = e.target.closest('td');
+	if (e.key !== ' ' || !td) return;
+	e.preventDefault();
+	td.dataset.value = td.dataset.value ? '' : 'demonstrated';
+	td.textContent = td.dataset.value ? '✓' : '';
+});
+for (const b of document.querySelectorAll('[data-choice]'))
+	b.addEventListener('click', () => {
+		const c = b.parentElement;
+		c.dataset.mark = c.dataset.mark ? '' : 'demonstrated';
+		b.textContent = c.dataset.mark ? '✓ Demonstrated' : 'Demonstrated';
+	});
+</script>`;
 
 /** Signs teacher A in on a new device and opens the view; the tab leads sync once it returns. */
 export async function openView(
@@ -272,11 +432,25 @@ export async function openView(
 	return { page, cdp: await context.newCDPSession(page) };
 }
 
+/** Until the page's outbox is empty (its sync of the edits done) and a little after. */
+async function settled(page: Page): Promise<void> {
+	await page
+		.locator('[data-testid="pending-count"][data-pending="0"]')
+		.waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(300);
+}
+
 /** `edits` edits through real CDP input, each timed inside the page. */
-export async function measure(page: Page, view: View, edits: number): Promise<Sample[]> {
+export async function measure(
+	page: Page,
+	view: View,
+	edits: number,
+	from = 0
+): Promise<Sample[]> {
 	const out: Sample[] = [];
-	for (let i = 0; i < edits; i++) {
+	for (let i = from; i < from + edits; i++) {
 		const at = await page.evaluate(armEdit, { view, i });
+		await page.waitForTimeout(GAP_MS);
 		if (view === 'grid') await page.keyboard.press('Space');
 		else await page.touchscreen.tap(at.x, at.y);
 		const s = await page.evaluate(
@@ -289,7 +463,6 @@ export async function measure(page: Page, view: View, edits: number): Promise<Sa
 			fromUp: s.fromUp === null ? null : round(s.fromUp),
 			fromClick: s.fromClick === null ? null : round(s.fromClick)
 		});
-		await page.waitForTimeout(GAP_MS);
 	}
 	return out;
 }

@@ -11,7 +11,6 @@ export type SaveState =
 	/** The edit is on screen and on its way to the device's storage (a few ms). */
 	| 'saving'
 	| 'local'
-	| 'syncing'
 	| 'synced'
 	| 'offline'
 	| 'paused'
@@ -36,7 +35,9 @@ export function syncModeOf(sync: SyncSnapshot | null): SyncMode {
 
 /**
  * A record's (or field's) state for display: pending edits are "saved on this
- * device" while nothing is wrong, "syncing" while a push carries them, "waiting
+ * device" while nothing is wrong (also while a push carries them: a push takes
+ * tens of milliseconds, and a mark that blinks ↻ on every edit only costs the
+ * next edit a frame; the badge says "Syncing…" when one takes long), "waiting
  * for a connection" offline, and "failed" while the engine backs off.
  */
 export function saveStateOf(status: SyncStatus, sync: SyncSnapshot | null): SaveState {
@@ -55,7 +56,7 @@ export function saveStateIn(status: SyncStatus, mode: SyncMode): SaveState {
 		case 'pending':
 			if (mode === 'unknown') return 'local';
 			if (mode !== 'online') return mode;
-			return status.inflight ? 'syncing' : 'local';
+			return 'local';
 	}
 }
 
@@ -63,7 +64,6 @@ export function saveStateIn(status: SyncStatus, mode: SyncMode): SaveState {
 export const SAVE_STATE_WORDS: Readonly<Record<SaveState, string>> = {
 	saving: 'Saving…',
 	local: 'Saved on this device',
-	syncing: 'Syncing…',
 	synced: 'Synced',
 	offline: 'Saved on this device, waiting for a connection',
 	paused: 'Saved on this device; sync paused (see the message above)',
@@ -76,7 +76,6 @@ export const SAVE_STATE_WORDS: Readonly<Record<SaveState, string>> = {
 export const SAVE_STATE_ICONS: Readonly<Record<SaveState, string>> = {
 	saving: '…',
 	local: '●',
-	syncing: '↻',
 	synced: '✓',
 	offline: '○',
 	paused: '‖',
@@ -97,16 +96,28 @@ export function clockTime(ms: number): string {
 	return isToday(ms) ? format(ms, 'HH:mm') : format(ms, 'd MMM HH:mm');
 }
 
-/** The badge's one-line summary of the engine. */
-export function syncSummary(s: SyncSnapshot | null): string {
+/**
+ * How long a push or pull runs before the badge says "Syncing…". Most take
+ * tens of milliseconds; naming each would blink the header (and cost the next
+ * edit a frame) on every keystroke, so only one that keeps going is named.
+ */
+export const LONG_SYNC_MS = 500;
+
+/** The badge's one-line summary of the engine (`longSync`: a push or pull has run LONG_SYNC_MS). */
+export function syncSummary(s: SyncSnapshot | null, longSync = false): string {
 	if (!s) return 'Starting…';
 	if (s.blocked)
 		return s.blocked.status === 426 ? 'Update the app to sync' : 'This device is switched off';
 	if (s.phase === 'needsSignIn') return 'Sign in again to sync';
 	if (!s.online || s.phase === 'offline') return 'Offline';
-	if (s.phase === 'pushing' || s.phase === 'pulling') return 'Syncing…';
+	if (longSync && isSyncing(s)) return 'Syncing…';
 	if (s.phase === 'backoff') return 'Sync failed, retrying';
 	return 'Online';
+}
+
+/** Whether a push or pull is running. */
+export function isSyncing(s: SyncSnapshot | null): boolean {
+	return s?.phase === 'pushing' || s?.phase === 'pulling';
 }
 
 /**

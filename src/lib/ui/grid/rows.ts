@@ -110,17 +110,17 @@ export function cachedResultId(
 	return id;
 }
 
-/** Whether two statuses read the same to a teacher (and to the grid's cells). */
 /** The sync time as a row shows it ("Synced 14:05"): to the minute. */
 const shownMinute = (ms: number | null): number | null =>
 	ms === null ? null : Math.floor(ms / 60_000);
 
+/** Whether two statuses read the same to a teacher (and to the grid's cells). */
 function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
-	// A push answer moves syncedAt by milliseconds; only what is shown re-renders a row.
+	// A push answer moves syncedAt by milliseconds, and a push taking an edit
+	// (`inflight`) shows nowhere: only what is shown re-renders a row.
 	return (
 		a.status === b.status &&
 		shownMinute(a.syncedAt) === shownMinute(b.syncedAt) &&
-		a.inflight === b.inflight &&
 		a.opId === b.opId &&
 		a.code === b.code &&
 		a.reason === b.reason &&
