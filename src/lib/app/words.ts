@@ -9,14 +9,7 @@ import type { SyncStatus } from '$lib/sync/replica';
 /** The state of one cell, row or record as shown beside it. */
 export type SaveState =
 	/** The edit is on screen and on its way to the device's storage (a few ms). */
-	| 'saving'
-	| 'local'
-	| 'synced'
-	| 'offline'
-	| 'paused'
-	| 'failed'
-	| 'rejected'
-	| 'conflict';
+	'saving' | 'local' | 'synced' | 'offline' | 'paused' | 'failed' | 'rejected' | 'conflict';
 
 /**
  * What a pending edit's state depends on in the engine's state. A string, so
