@@ -77,6 +77,33 @@ async function resetShifts(page: Page): Promise<void> {
 
 const shifts = (page: Page): Promise<Shift[]> => page.evaluate(() => window.__shifts);
 
+/**
+ * Starts noting what blinks while edits sync: Sync now disabled, or a mark
+ * saying "syncing" (each short push used to flip both, on every edit).
+ */
+async function watchBlinks(page: Page): Promise<void> {
+	await page.evaluate(() => {
+		const w = window as unknown as { __blinks: string[] };
+		w.__blinks = [];
+		new MutationObserver((records) => {
+			for (const r of records) {
+				const el = r.target as HTMLElement;
+				if (r.attributeName === 'disabled' && el.closest('[data-testid="sync-badge"]'))
+					w.__blinks.push(`Sync now disabled=${el.hasAttribute('disabled')}`);
+				if (r.attributeName === 'data-state' && el.getAttribute('data-state') === 'syncing')
+					w.__blinks.push(`${el.tagName} data-state=syncing`);
+			}
+		}).observe(document.body, {
+			subtree: true,
+			attributes: true,
+			attributeFilter: ['disabled', 'data-state']
+		});
+	});
+}
+
+const blinks = (page: Page): Promise<string[]> =>
+	page.evaluate(() => (window as unknown as { __blinks: string[] }).__blinks);
+
 /** The centre of an element now, where a finger aims. */
 async function centre(page: Page, selector: string): Promise<{ x: number; y: number }> {
 	const box = await page.locator(selector).boundingBox();
@@ -113,6 +140,7 @@ test('grid on a landscape tablet: rapid taps land on the intended cells and noth
 		const spots = [];
 		for (const k of keys) spots.push(await centre(page, `[data-cell="${target}:${k}"]`));
 		await resetShifts(page);
+		await watchBlinks(page);
 		for (const spot of spots) {
 			await page.touchscreen.tap(spot.x, spot.y);
 			await page.waitForTimeout(200);
@@ -123,6 +151,8 @@ test('grid on a landscape tablet: rapid taps land on the intended cells and noth
 		await waitForSynced(page);
 		await page.waitForTimeout(500); // the save marks settle after the sync
 		expect(await shifts(page)).toEqual([]);
+		// Five pushes ran; none blinked the header or a cell.
+		expect(await blinks(page)).toEqual([]);
 		await screenshot(page, 'steady-grid-tablet-landscape');
 		await page.setViewportSize(PORTRAIT);
 		await screenshot(page, 'steady-grid-tablet-portrait');
