@@ -274,7 +274,14 @@ test('a correction of a component a teacher changed since the page read it is re
 	const BANKSIA = DEMO_IDS.classes.teacherA;
 	const TERM3 = DEMO_IDS.periods.term3;
 	const kid = (DEMO_IDS.students as string[])[34] as string; // one of 3 Banksia's
-	await recordChecklist(baseURL as string, KICK, [{ student: kid, cls: BANKSIA, period: TERM3 }]);
+	// Both edits from one device of the teacher's: one after the other, no conflict notice of her own.
+	const device = { device: `dev_office_409_${Date.now()}` };
+	await recordChecklist(
+		baseURL as string,
+		KICK,
+		[{ student: kid, cls: BANKSIA, period: TERM3 }],
+		device
+	);
 
 	await page.setViewportSize(DESK);
 	await signInOffice(page);
@@ -288,9 +295,12 @@ test('a correction of a component a teacher changed since the page read it is re
 	await c1.selectOption({ label: 'Not observed' });
 
 	// Meanwhile the teacher's device marks the same component "not yet".
-	await recordChecklist(baseURL as string, KICK, [
-		{ student: kid, cls: BANKSIA, period: TERM3, notYet: [0] }
-	]);
+	await recordChecklist(
+		baseURL as string,
+		KICK,
+		[{ student: kid, cls: BANKSIA, period: TERM3, notYet: [0] }],
+		device
+	);
 	await panel.getByRole('button', { name: 'Save 1 change' }).click();
 	await expect(panel.getByRole('alert')).toContainText(
 		'“Eyes focused on the ball throughout” changed since you opened this result (someone saved it meanwhile); nothing was saved.'

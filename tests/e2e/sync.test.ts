@@ -162,11 +162,16 @@ test('two teachers change one cell offline: both screens end equal and the loser
 		await expect(cell(b.page, student, key!)).toHaveAttribute('aria-label', /not yet$/i);
 		// A, whose value lost, sees the conflict at the cell and on the conflicts page.
 		await expect(cell(a.page, student, key!)).toHaveAttribute('data-state', 'conflict');
+		// This cell's notice (other tests on this server leave notices of their own).
+		const name = await a.page
+			.locator(`tr[data-student="${student}"] th`)
+			.evaluate((th) => (th.lastChild?.textContent ?? '').trim());
+		expect(name).not.toBe('');
 		await a.page
 			.getByRole('navigation', { name: 'Main' })
 			.getByRole('link', { name: /Conflicts/ })
 			.click();
-		const notice = a.page.getByTestId('conflict');
+		const notice = a.page.getByTestId('conflict').filter({ hasText: `${name} · Kick` });
 		await expect(notice).toHaveCount(1);
 		await expect(notice.getByTestId('mine')).toHaveText('Demonstrated');
 		await expect(notice.getByTestId('theirs')).toHaveText('Not yet');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { SyncSnapshot } from '$lib/sync/client';
+import { IDLE_SNAPSHOT, type SyncSnapshot } from '$lib/sync/client';
 import { pendingWords, saveStateIn, syncSummary } from './words';
 
 describe('pendingWords', () => {
@@ -12,16 +12,9 @@ describe('pendingWords', () => {
 });
 
 const snapshot = (phase: SyncSnapshot['phase']): SyncSnapshot => ({
+	...IDLE_SNAPSHOT,
 	phase,
-	online: true,
-	pendingCount: 1,
-	lastSyncAt: null,
-	rejected: [],
-	retryAt: null,
-	lastError: null,
-	blocked: null,
-	clamped: [],
-	clockOffsetMs: null
+	pendingCount: 1
 });
 
 describe('syncSummary', () => {

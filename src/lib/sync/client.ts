@@ -38,6 +38,20 @@ export interface SyncSnapshot {
 	clockOffsetMs: number | null;
 }
 
+/** Idle, online, nothing waiting: a follower's state before the leader's first word. */
+export const IDLE_SNAPSHOT: Readonly<SyncSnapshot> = {
+	phase: 'idle',
+	online: true,
+	pendingCount: 0,
+	lastSyncAt: null,
+	rejected: [],
+	retryAt: null,
+	lastError: null,
+	blocked: null,
+	clamped: [],
+	clockOffsetMs: null
+};
+
 /** What pages use; the engine and a follower tab both provide it. */
 export interface SyncClient {
 	readonly state: SyncSnapshot;

@@ -7,7 +7,13 @@
  * leader says something changed; it never writes storage itself.
  */
 import type { FieldPath, Json, SyncedCollection, WireRecord } from './core/types';
-import type { EditResult, SyncClient, SyncPhase, SyncSnapshot } from './client';
+import {
+	IDLE_SNAPSHOT,
+	type EditResult,
+	type SyncClient,
+	type SyncPhase,
+	type SyncSnapshot
+} from './client';
 import { Outbox, type RejectedOp } from './outbox';
 import type { Log, Storage } from './ports';
 import { Replica, type ChangedCollections, type SyncStatus } from './replica';
@@ -29,19 +35,6 @@ export const LEADER_REPLY_TIMEOUT_MS = 15_000;
 /** Sends a call to the leader and resolves with its answer. */
 export type LeaderCall = (method: LeaderMethod, args: unknown[]) => Promise<unknown>;
 
-const INITIAL: SyncSnapshot = {
-	phase: 'idle',
-	online: true,
-	pendingCount: 0,
-	lastSyncAt: null,
-	rejected: [],
-	retryAt: null,
-	lastError: null,
-	blocked: null,
-	clamped: [],
-	clockOffsetMs: null
-};
-
 const NO_DATA_CHANGE: ChangedCollections = new Set();
 
 /** A read-only view of the user's sync storage that forwards edits to the leader. */
@@ -51,7 +44,7 @@ export class FollowerClient implements SyncClient {
 	#call: LeaderCall;
 	#outbox: Outbox | null = null;
 	#replica: Replica | null = null;
-	#state: SyncSnapshot = INITIAL;
+	#state: SyncSnapshot = IDLE_SNAPSHOT;
 	#listeners = new Set<(changed: ChangedCollections) => void>();
 	#reloading: Promise<void> | null = null;
 	#reloadAgain = false;
