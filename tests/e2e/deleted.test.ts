@@ -3,7 +3,7 @@
  * from their lists, and a link naming it says so instead of showing another
  * term's marks.
  */
-import { DEMO_IDS, demoUser, office, signIn } from './helpers';
+import { DEMO_IDS, demoUser, office, signIn, waitForSynced } from './helpers';
 import { expect, test } from './fixtures';
 
 test('a term the office deleted leaves the lists, and a link to it shows no other term', async ({
@@ -30,4 +30,52 @@ test('a term the office deleted leaves the lists, and a link to it shows no othe
 	// A fresh load of the same link says the same.
 	await page.reload();
 	await expect(page.getByTestId('selection-gone')).toBeVisible();
+});
+
+test('a mark entered after the office deleted the result shows and syncs: the edit brings the result back', async ({
+	page,
+	baseURL
+}) => {
+	const url = baseURL as string;
+	const JUMP = (DEMO_IDS.assessments as Record<string, string>)['vertical_jump'] as string;
+	const CLASS = DEMO_IDS.classes.teacherA;
+	const TERM = DEMO_IDS.periods.term3;
+	await signIn(page, demoUser('teacherA'));
+	await page.goto(`/classes/${CLASS}?a=${JUMP}&p=${TERM}`);
+	const row = page.locator('[role="grid"] tbody tr[data-student]').nth(7);
+	const student = (await row.getAttribute('data-student')) as string;
+	const c1 = page.locator(`[data-cell="${student}:c1"]`);
+	const c2 = page.locator(`[data-cell="${student}:c2"]`);
+	await c1.focus();
+	await c1.press('d');
+	await waitForSynced(page);
+
+	// The office deletes the child's result (admin UI or REST: a tombstone); realtime empties the row.
+	const found = await office<{ items: { id: string }[] }>(
+		url,
+		'GET',
+		`/api/collections/results/records?filter=${encodeURIComponent(
+			`student='${student}' && assessment='${JUMP}' && period='${TERM}'`
+		)}`
+	);
+	const resultId = found.items[0]?.id as string;
+	await office(url, 'DELETE', `/api/collections/results/records/${resultId}`);
+	await expect(c1).toHaveAttribute('data-value', '');
+
+	// Then the teacher marks the child again: the mark stays on screen and reaches the server.
+	await c2.focus();
+	await c2.press('d');
+	await waitForSynced(page);
+	await page.waitForTimeout(300);
+	await expect(c2).toHaveAttribute('data-value', '1');
+	const stored = await office<{ deleted: boolean; values: Record<string, unknown> }>(
+		url,
+		'GET',
+		`/api/collections/results/records/${resultId}`
+	);
+	expect(stored.deleted).toBe(false);
+	expect(stored.values['c2']).toBe(1);
+	// After a reload too (the device's replica holds the result alive).
+	await page.reload();
+	await expect(c2).toHaveAttribute('data-value', '1');
 });

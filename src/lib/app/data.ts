@@ -228,7 +228,12 @@ export function openConflicts(db: Reader): WireRecord[] {
 /**
  * The id and fields of an edit of one field of a result (a component value, the
  * status on the day…): the natural key travels with it, so the first edit
- * makes the record.
+ * makes the record, and so does `deleted: false`: a result is alive as of a
+ * teacher's latest mark in it. Without it, a mark entered after the office
+ * deleted the result (a tombstone, `deleted` merged last-writer-wins like any
+ * field) was stored on the tombstone and shown nowhere; with it, the newer
+ * mark brings the result back (an older one, made offline before the delete,
+ * still loses to it).
  */
 export function resultEdit(
 	key: ResultKey,
@@ -242,6 +247,7 @@ export function resultEdit(
 			class: key.class,
 			assessment: key.assessment,
 			period: key.period,
+			deleted: false,
 			[path]: value
 		}
 	};

@@ -72,6 +72,18 @@ describe('applyCorrection', () => {
 		expect(edit).toMatchObject({ ok: true, audit: null });
 	});
 
+	it('refuses a result that was deleted (a tombstone), saying why, and changes nothing', () => {
+		const { school, r, correct } = setUp();
+		const dead = { ...school.store.getRecord('results', r.id)!, deleted: true };
+		school.store.putRecord('results', dead);
+		const seq = school.store.currentSeq();
+		const edit = correct({ a: 2 }, { a: 1 });
+		expect(edit).toMatchObject({ ok: false, status: 409, code: 'result_deleted', changed: [] });
+		if (!edit.ok) expect(edit.reason).toMatch(/was deleted/);
+		expect(school.store.getRecord('results', r.id)).toEqual(dead);
+		expect(school.store.currentSeq()).toBe(seq);
+	});
+
 	it('clears a component the office sets to null', () => {
 		const { school, r, correct } = setUp();
 		expect(correct({ b: null }, { b: 1 })).toMatchObject({ ok: true });

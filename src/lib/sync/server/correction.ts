@@ -96,7 +96,7 @@ export type Correction =
 	| (Extract<ExternalEdit, { ok: true }> & { id: string })
 	| {
 			ok: false;
-			/** 409: changed since the office opened it; 400: the push's rules refuse it. */
+			/** 409: changed since the office opened it, or deleted; 400: the push's rules refuse it. */
 			status: 400 | 409;
 			code: string;
 			field: string;
@@ -125,6 +125,17 @@ export function applyCorrection(
 	who: { user: string; device: string }
 ): Correction {
 	const current = store.getRecord('results', id);
+	if (current?.deleted === true)
+		// Merged onto a tombstone it would be stored and shown nowhere: say so instead.
+		return {
+			ok: false,
+			status: 409,
+			code: 'result_deleted',
+			field: '',
+			changed: [],
+			reason:
+				'This result was deleted (in the admin UI), so there is nothing here to correct; nothing was saved. A mark the teacher enters for this child again brings it back.'
+		};
 	const now = current && isJsonObject(current['values']) ? current['values'] : {};
 	const changed = Object.keys(request.changes).filter((k) => {
 		const stored = (now[k] ?? null) as Json;
