@@ -7,6 +7,7 @@
 import type { ConflictStatus } from '$lib/domain/collections';
 import type { Assessment } from '$lib/domain/assessment';
 import type { EditResult } from '$lib/sync/client';
+import { DELETED_PATH } from '$lib/sync/core/schema';
 import type { FieldPath, Json, Op, WireRecord } from '$lib/sync/core/types';
 import { assessmentById, fullName, toStudent, type Reader } from './data';
 import { STATUS_FIELD, STATUS_LABEL, statusValueWords } from './status';
@@ -50,9 +51,7 @@ export function describeEdit(
 		];
 		return {
 			title: parts.filter((p) => p !== '').join(' · ') || 'A result',
-			field:
-				label ??
-				(path === 'notes' ? 'Notes' : path === STATUS_FIELD ? STATUS_LABEL : (key ?? path)),
+			field: label ?? resultFieldWords(path, key),
 			assessment,
 			path
 		};
@@ -76,9 +75,19 @@ export function describeEdit(
 	return { title: collection, field: path, assessment: null, path };
 }
 
+/** A result's field other than a component, in words. */
+function resultFieldWords(path: FieldPath, key: string | null): string {
+	if (path === 'notes') return 'Notes';
+	if (path === STATUS_FIELD) return STATUS_LABEL;
+	// A mark made offline before the office deleted the result lost to the delete.
+	if (path === DELETED_PATH) return 'The whole result (the school office deleted it)';
+	return key ?? path;
+}
+
 /** One value of a notice or an op, in words. */
 export function shown(context: EditContext, value: Json | undefined): string {
 	if (context.path === STATUS_FIELD) return statusValueWords(value);
+	if (context.path === DELETED_PATH) return value === true ? 'Deleted' : 'Kept, with your marks';
 	return valueWords(context.assessment, value);
 }
 
