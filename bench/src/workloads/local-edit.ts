@@ -436,6 +436,14 @@ export async function openView(
 	return { page, cdp: await context.newCDPSession(page) };
 }
 
+/**
+ * 0…16 ms more before edit i (a fixed spread, the same every run): with a
+ * constant gap the loop's period locked onto the 60 Hz frames, so every key
+ * landed at the same moment of a frame (early or late, by luck of the run);
+ * a teacher's keys land anywhere in it.
+ */
+const jitter = (i: number): number => (i * 7) % 17;
+
 /** Until the page's outbox is empty (its sync of the edits done) and a little after. */
 async function settled(page: Page): Promise<void> {
 	await page
@@ -449,7 +457,7 @@ export async function measure(page: Page, view: View, edits: number, from = 0): 
 	const out: Sample[] = [];
 	for (let i = from; i < from + edits; i++) {
 		const at = await page.evaluate(armEdit, { view, i });
-		await page.waitForTimeout(GAP_MS);
+		await page.waitForTimeout(GAP_MS + jitter(i));
 		if (view === 'grid') await page.keyboard.press('Space');
 		else await page.touchscreen.tap(at.x, at.y);
 		const s = await page.evaluate(
