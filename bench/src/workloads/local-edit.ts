@@ -44,7 +44,7 @@
  * falls on all of them alike.
  *
  * Each edit's cell is focused (grid; it scrolls into view as arrow keys do)
- * or brought on screen if it is not (field) GAP_MS before its key or tap, as a
+ * or brought on screen if it is not (field) GAP_MS + jitter before its key or tap, as a
  * teacher's hand moves on before pressing: the press lands at any moment of
  * the frame, not just after the frame that painted the focus.
  *
