@@ -4,26 +4,16 @@
  * the moment its save arrives: the teacher's edit of another component is
  * kept, and an edit of the same component is never overwritten unseen.
  */
-import type PocketBase from 'pocketbase';
 import type { RecordModel } from 'pocketbase';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/lib/sync/core/types';
 import { sendCorrection } from '../../src/lib/app/correction';
-import { startTestServer, type TestServer } from '../harness/pocketbase';
+import { seededSchool } from '../harness/school';
 import { login, push, resultId, resultOp, stamp, studentsOf } from '../harness/sync';
 import { A_OWN, BALANCE, TERM3 } from '../harness/demo';
 import { DEMO_SUPERUSER } from '../../scripts/lib/seed.mjs';
 
-let server: TestServer;
-let teacher: PocketBase;
-let admin: PocketBase;
-
-beforeAll(async () => {
-	server = await startTestServer({ seed: true });
-	teacher = await server.as(login('teacherA').email, login('teacherA').password);
-	admin = await server.admin();
-});
-afterAll(() => server?.stop());
+const school = seededSchool();
 
 const students = studentsOf('teacherA');
 const keyOf = (seen: RecordModel | null) => ({
@@ -43,7 +33,7 @@ async function teacherPushes(student: string, fields: Record<string, Json>): Pro
 		fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`values.${k}`, v])),
 		stamp: stamp(Date.now(), 0, 'dev_correct')
 	});
-	const res = await push(teacher, { device: 'dev_correct', ops: [op] });
+	const res = await push(school.teacher, { device: 'dev_correct', ops: [op] });
 	expect(res.status).toBe(200);
 	expect(res.body.results[0]).toMatchObject({ status: 'applied' });
 }
@@ -51,7 +41,7 @@ async function teacherPushes(student: string, fields: Record<string, Json>): Pro
 /** What the office reads when it opens the result (null: none yet). */
 async function officeOpens(student: string): Promise<RecordModel | null> {
 	const id = resultId(student, A_OWN, BALANCE, TERM3);
-	return admin
+	return school.admin
 		.collection('results')
 		.getOne(id)
 		.catch(() => null);
@@ -60,8 +50,8 @@ async function officeOpens(student: string): Promise<RecordModel | null> {
 /** The office saves `changes`, made on the result as it read it (`seen`), as the Office page does. */
 function officeSaves(seen: RecordModel | null, changes: Record<string, Json>, key = keyOf(seen)) {
 	return sendCorrection(
-		server.url,
-		admin.authStore.token,
+		school.server.url,
+		school.admin.authStore.token,
 		key,
 		changes,
 		seen?.['values'] as Record<string, Json> | undefined
@@ -69,13 +59,13 @@ function officeSaves(seen: RecordModel | null, changes: Record<string, Json>, ke
 }
 
 async function stored(student: string): Promise<RecordModel> {
-	return admin.collection('results').getOne(resultId(student, A_OWN, BALANCE, TERM3));
+	return school.admin.collection('results').getOne(resultId(student, A_OWN, BALANCE, TERM3));
 }
 
 /** Who changed which components of a student's result, entry by entry (derived fields left out). */
 async function whoChanged(student: string): Promise<[string, string, Record<string, unknown>][]> {
-	const audit = await admin.collection('audit_log').getFullList({
-		filter: admin.filter('record = {:r}', { r: resultId(student, A_OWN, BALANCE, TERM3) }),
+	const audit = await school.admin.collection('audit_log').getFullList({
+		filter: school.admin.filter('record = {:r}', { r: resultId(student, A_OWN, BALANCE, TERM3) }),
 		sort: 'created'
 	});
 	return audit.map((a) => {
@@ -192,7 +182,7 @@ describe('POST /api/office/results/correct', () => {
 	});
 
 	const post = (token: string, body: unknown) =>
-		fetch(`${server.url}/api/office/results/correct`, {
+		fetch(`${school.server.url}/api/office/results/correct`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
 			body: typeof body === 'string' ? body : JSON.stringify(body)
@@ -208,7 +198,7 @@ describe('POST /api/office/results/correct', () => {
 
 	it('is the office’s alone', async () => {
 		expect((await post('', valid)).status).toBe(401);
-		expect((await post(teacher.authStore.token, valid)).status).toBe(403);
+		expect((await post(school.teacher.authStore.token, valid)).status).toBe(403);
 	});
 
 	it.each([
@@ -223,14 +213,14 @@ describe('POST /api/office/results/correct', () => {
 		],
 		['a bad id', { ...valid, student: 'nope' }, /“student” must be a record id/]
 	])('refuses %s with a reason, storing nothing', async (_what, body, reason) => {
-		const res = await post(admin.authStore.token, body);
+		const res = await post(school.admin.authStore.token, body);
 		expect(res.status).toBe(400);
 		expect(((await res.json()) as { message: string }).message).toMatch(reason);
 		expect(await officeOpens(students[18] as string)).toBeNull();
 	});
 
 	it('refuses a student that does not exist', async () => {
-		const res = await post(admin.authStore.token, { ...valid, student: 'zzzzzzzzzzzzzzz' });
+		const res = await post(school.admin.authStore.token, { ...valid, student: 'zzzzzzzzzzzzzzz' });
 		expect(res.status).toBe(404);
 	});
 });

@@ -5,22 +5,13 @@
  * the delete brings the result back; one made before it (offline) loses to
  * it, and its teacher gets a notice instead of a mark that vanishes unseen.
  */
-import type PocketBase from 'pocketbase';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { componentEdit } from '../../src/lib/app/data';
-import { startTestServer, type TestServer } from '../harness/pocketbase';
-import { login, op, push, stamp, studentsOf } from '../harness/sync';
+import { seededSchool } from '../harness/school';
+import { op, push, stamp, studentsOf } from '../harness/sync';
 import { A_OWN, BALANCE, TERM3 } from '../harness/demo';
 
-let server: TestServer;
-let teacher: PocketBase;
-let admin: PocketBase;
-beforeAll(async () => {
-	server = await startTestServer({ seed: true });
-	teacher = await server.as(login('teacherA').email, login('teacherA').password);
-	admin = await server.admin();
-});
-afterAll(() => server?.stop());
+const school = seededSchool();
 
 const DEVICE = 'dev_deleted_result';
 
@@ -31,7 +22,7 @@ async function mark(student: string, component: string, value: number, ms: numbe
 		component,
 		value
 	);
-	const res = await push(teacher, {
+	const res = await push(school.teacher, {
 		device: DEVICE,
 		ops: [
 			op({
@@ -49,12 +40,12 @@ async function mark(student: string, component: string, value: number, ms: numbe
 it('a mark made after the office deleted the result brings it back', async () => {
 	const student = studentsOf('teacherA')[9] as string;
 	const { id } = await mark(student, 'c1', 1, Date.now());
-	await admin.collection('results').delete(id);
-	expect((await admin.collection('results').getOne(id))['deleted']).toBe(true);
+	await school.admin.collection('results').delete(id);
+	expect((await school.admin.collection('results').getOne(id))['deleted']).toBe(true);
 	await new Promise((r) => setTimeout(r, 5));
 	const { answer } = await mark(student, 'c2', 1, Date.now());
 	expect(answer).toMatchObject({ status: 'applied' });
-	const stored = await admin.collection('results').getOne(id);
+	const stored = await school.admin.collection('results').getOne(id);
 	expect(stored['deleted']).toBe(false);
 	expect(stored['values']).toEqual({ c1: 1, c2: 1 });
 });
@@ -64,12 +55,12 @@ it('a mark made offline before the delete loses to it, with a notice to its teac
 	const { id } = await mark(student, 'c1', 1, Date.now());
 	const before = Date.now();
 	await new Promise((r) => setTimeout(r, 5));
-	await admin.collection('results').delete(id);
+	await school.admin.collection('results').delete(id);
 	await mark(student, 'c2', 0, before); // made before the delete, arriving after it
-	const stored = await admin.collection('results').getOne(id);
+	const stored = await school.admin.collection('results').getOne(id);
 	expect(stored['deleted']).toBe(true);
-	const notices = await admin.collection('conflicts').getFullList({
-		filter: admin.filter('record = {:id} && field = "deleted"', { id })
+	const notices = await school.admin.collection('conflicts').getFullList({
+		filter: school.admin.filter('record = {:id} && field = "deleted"', { id })
 	});
 	expect(notices).toHaveLength(1);
 	expect(notices[0]).toMatchObject({ mine: false, theirs: true, status: 'open' });
