@@ -97,3 +97,25 @@ export function readCsvTable(text: string, columns: CsvColumns): CsvTable {
 
 /** A plausible email address (the server checks deliverability by mail, not here). */
 export const EMAIL_PATTERN = /^[^\s@;,]+@[^\s@;,]+\.[^\s@;,]+$/;
+
+/** What an import plan counts, by the names both office imports answer with. */
+export interface ImportCounts {
+	created: unknown;
+	updated: number;
+	unchanged: number;
+	errors: unknown[];
+	rows: unknown[];
+}
+
+/** An import's answer (staff list, class list): the plan's counts, errors and rows, nothing else of it. */
+export function importAnswer<P extends ImportCounts>(
+	plan: P
+): Pick<P, 'created' | 'updated' | 'unchanged' | 'errors' | 'rows'> {
+	return {
+		created: plan.created,
+		updated: plan.updated,
+		unchanged: plan.unchanged,
+		errors: plan.errors,
+		rows: plan.rows
+	};
+}

@@ -13,7 +13,7 @@
  * - teachers named for a class are added to it (never removed: that is the
  *   office's decision in the admin UI).
  */
-import { EMAIL_PATTERN, readCsvTable, type CsvError } from './csv';
+import { EMAIL_PATTERN, importAnswer, readCsvTable, type CsvError } from './csv';
 import { STORED_FIELDS, type StoredField } from './fields';
 
 export const ROSTER_REQUIRED = ['student_number', 'given_name', 'family_name', 'class'] as const;
@@ -330,11 +330,5 @@ export function rosterAnswer(plan: RosterPlan): {
 	errors: RosterError[];
 	rows: RosterPlan['rows'];
 } {
-	return {
-		created: plan.created,
-		updated: plan.updated,
-		unchanged: plan.unchanged,
-		errors: plan.errors,
-		rows: plan.rows
-	};
+	return importAnswer(plan);
 }

@@ -11,7 +11,7 @@
  *   choose their own); an existing one gets the file's name and role;
  * - nobody is removed or switched off by a file (that is the admin UI's).
  */
-import { EMAIL_PATTERN, readCsvTable, type CsvError } from './csv';
+import { EMAIL_PATTERN, importAnswer, readCsvTable, type CsvError } from './csv';
 
 export const STAFF_REQUIRED = ['email', 'name'] as const;
 export const STAFF_OPTIONAL = ['role'] as const;
@@ -147,11 +147,5 @@ export interface StaffAnswer {
 }
 
 export function staffAnswer(plan: StaffPlan): StaffAnswer {
-	return {
-		created: plan.created,
-		updated: plan.updated,
-		unchanged: plan.unchanged,
-		errors: plan.errors,
-		rows: plan.rows
-	};
+	return importAnswer(plan);
 }
