@@ -6,10 +6,19 @@ import { format, formatDistanceToNowStrict, isToday } from 'date-fns';
 import type { SyncSnapshot } from '$lib/sync/client';
 import type { SyncStatus } from '$lib/sync/replica';
 
-/** The state of one cell, row or record as shown beside it. */
+/**
+ * The state of one cell, row or record as shown beside it (`saving`: the edit
+ * is on screen and on its way to the device's storage, a few ms).
+ */
 export type SaveState =
-	/** The edit is on screen and on its way to the device's storage (a few ms). */
-	'saving' | 'local' | 'synced' | 'offline' | 'paused' | 'failed' | 'rejected' | 'conflict';
+	| 'saving'
+	| 'local'
+	| 'synced'
+	| 'offline'
+	| 'paused'
+	| 'failed'
+	| 'rejected'
+	| 'conflict';
 
 /**
  * What a pending edit's state depends on in the engine's state. A string, so
